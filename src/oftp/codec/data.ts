@@ -1,0 +1,486 @@
+// Data exchange buffers (RFC 5024 §7): subrecord headers, buffer compression, and the mapping of a virtual
+// file's records (formats F, V, U, T) to and from DATA buffers, with the EFID record and unit counts.
+import { OftpDecodeError, OftpEncodeError } from './errors';
+import type { FileFormat } from './commands';
+import type { Tolerance } from './tolerances';
+
+export const EOR_FLAG = 0x80;
+export const COMPRESSED_FLAG = 0x40;
+export const COUNT_MASK = 0x3f;
+export const MAX_SUBRECORD = 63;
+const DATA_CODE = 0x44; // 'D'
+
+/** Runs shorter than this stay literal: a compressed subrecord costs 2 octets plus a new header after it. */
+const MIN_RUN = 4;
+
+/** How records of F and V files are laid out in the local file. U and T files are plain byte streams. */
+export type RecordLayout =
+  /** F: records back to back, each exactly the record length. V: each record followed by LF. */
+  | 'plain'
+  /** Each record preceded by its length as 2 octets big-endian (RFC 5024 §6.5). For V only. */
+  | 'length-prefixed';
+
+export interface VirtualFileOptions {
+  format: FileFormat;
+  /** SFIDLRECL: record length for F, maximum record length for V; ignored for U and T. */
+  maxRecordLength: number;
+  recordLayout?: RecordLayout;
+}
+
+export interface Subrecord {
+  /** Offset of the header octet within the payload (after 'D'). */
+  offset: number;
+  endOfRecord: boolean;
+  compressed: boolean;
+  count: number;
+}
+
+function dataError(kind: 'truncated' | 'range', offset: number, detail: string, answerReason?: number): OftpDecodeError {
+  return new OftpDecodeError(kind, 'DATA', 'DATABUF', offset, detail, answerReason);
+}
+
+/** Walks the subrecords of a DATA payload (the octets after 'D'), checking that each is complete. */
+export function parseSubrecords(payload: Uint8Array): Subrecord[] {
+  const out: Subrecord[] = [];
+  let pos = 0;
+  while (pos < payload.length) {
+    const h = payload[pos]!;
+    const count = h & COUNT_MASK;
+    const compressed = (h & COMPRESSED_FLAG) !== 0;
+    // A compressed subrecord is always the one octet to repeat, even for a count of 0.
+    const size = compressed ? 1 : count;
+    if (pos + 1 + size > payload.length) {
+      throw dataError('truncated', pos + 1, `subrecord header 0x${h.toString(16).padStart(2, '0')} needs ${size} octet(s), only ${payload.length - pos - 1} left in the buffer`);
+    }
+    out.push({ offset: pos, endOfRecord: (h & EOR_FLAG) !== 0, compressed, count });
+    pos += 1 + size;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Receiving: DATA payloads → local file bytes.
+
+/**
+ * Rebuilds a virtual file from DATA payloads, one buffer at a time, never holding more than one buffer's
+ * output. Counts records and user-data octets for the EFID check.
+ */
+export class VirtualFileReader {
+  /** Records completed (for F and V, the EFIDRCNT to expect). */
+  records = 0;
+  /** User data octets (EFIDUCNT): record contents, without local layout additions. */
+  units = 0;
+  readonly tolerances: Tolerance[] = [];
+  private recordLength = 0;
+  private endOfFile = false;
+  private textRecordsSeen = 0;
+  private lastOctet = -1;
+  private readonly format: FileFormat;
+  private readonly maxRecordLength: number;
+  private readonly layout: RecordLayout;
+  /** length-prefixed V: the current record, held until its end so its length can go first. */
+  private held: Buffer | undefined;
+
+  constructor(options: VirtualFileOptions) {
+    this.format = options.format;
+    this.maxRecordLength = options.maxRecordLength;
+    this.layout = options.recordLayout ?? 'plain';
+    if (this.layout === 'length-prefixed') {
+      if (this.format !== 'V') throw new RangeError('length-prefixed layout is for V files');
+      this.held = Buffer.allocUnsafe(Math.min(this.maxRecordLength, 0xffff));
+    }
+    if (this.format === 'F' && this.maxRecordLength <= 0) throw new RangeError('F files need a record length');
+  }
+
+  private tolerate(t: Tolerance): void {
+    if (!this.tolerances.includes(t)) this.tolerances.push(t);
+  }
+
+  /** Accepts one DATA payload (octets after 'D'); returns the local file octets it yields. */
+  push(payload: Uint8Array): Buffer {
+    const subrecords = parseSubrecords(payload);
+    let size = this.held ? this.recordLength : 0;
+    for (const s of subrecords) size += s.count;
+    const structured = this.format === 'F' || this.format === 'V';
+    // Room for what the local layout adds: an LF or a 2-octet prefix per V record, CR-LF per T line.
+    const extra = structured || this.format === 'T' ? subrecords.length * 2 + 2 : 0;
+    const out = Buffer.allocUnsafe(size + extra);
+    let o = 0;
+    for (const s of subrecords) {
+      if (this.endOfFile) {
+        if (s.count === 0 && !s.endOfRecord) {
+          this.tolerate('padding-after-eof');
+          continue;
+        }
+        if (this.format === 'T') {
+          // A second record in a T file: the peer sends one line per record. Restore the line end.
+          this.tolerate('text-record-per-line');
+          o = this.endTextLine(out, o);
+          this.endOfFile = false;
+        } else {
+          throw dataError('range', s.offset, `data after the end-of-file subrecord of a ${this.format} file`, 12);
+        }
+      }
+      if (s.count > 0) {
+        this.recordLength += s.count;
+        if (structured && this.recordLength > this.maxRecordLength) {
+          throw dataError('range', s.offset, `record ${this.records + 1} is longer than the ${this.format === 'F' ? 'record' : 'maximum record'} length ${this.maxRecordLength}`, 5);
+        }
+        const target = this.held ?? out;
+        const at = this.held ? this.recordLength - s.count : o;
+        if (this.held && this.recordLength > this.held.length) {
+          throw dataError('range', s.offset, `record ${this.records + 1} is longer than 65535 octets, too long for a 2-octet length prefix`, 5);
+        }
+        if (s.compressed) {
+          const b = payload[s.offset + 1]!;
+          target.fill(b, at, at + s.count);
+          this.lastOctet = b;
+        } else {
+          target.set(payload.subarray(s.offset + 1, s.offset + 1 + s.count), at);
+          this.lastOctet = payload[s.offset + s.count]!;
+        }
+        if (!this.held) o += s.count;
+        this.units += s.count;
+      }
+      if (s.endOfRecord) o = this.endRecord(out, o, s.offset);
+    }
+    return out.subarray(0, o);
+  }
+
+  private endRecord(out: Buffer, o: number, offset: number): number {
+    if (this.format === 'F' && this.recordLength !== this.maxRecordLength) {
+      throw dataError('range', offset, `record ${this.records + 1} is ${this.recordLength} octets, fixed record length is ${this.maxRecordLength}`, 5);
+    }
+    if (this.held) {
+      out.writeUInt16BE(this.recordLength, o);
+      this.held.copy(out, o + 2, 0, this.recordLength);
+      o += 2 + this.recordLength;
+    } else if (this.format === 'V') {
+      out[o++] = 0x0a;
+    }
+    if (this.format === 'U' || this.format === 'T') {
+      this.endOfFile = true;
+      this.textRecordsSeen++;
+    } else {
+      this.records++;
+    }
+    this.recordLength = 0;
+    return o;
+  }
+
+  private endTextLine(out: Buffer, o: number): number {
+    if (this.lastOctet !== 0x0a) {
+      out[o++] = 0x0d;
+      out[o++] = 0x0a;
+    }
+    this.lastOctet = 0x0a;
+    return o;
+  }
+
+  /** Call after EFID: returns trailing local octets and checks the file ended on a record boundary. */
+  finish(): Buffer {
+    if (this.format === 'F' || this.format === 'V') {
+      if (this.recordLength > 0) {
+        throw dataError('truncated', 0, `file ended inside record ${this.records + 1} (${this.recordLength} octets without end-of-record flag)`, 10);
+      }
+      return Buffer.alloc(0);
+    }
+    if (!this.endOfFile && this.units > 0) this.tolerate('missing-final-eor');
+    if (this.format === 'T' && this.textRecordsSeen > 1) {
+      const out = Buffer.alloc(2);
+      return out.subarray(0, this.endTextLine(out, 0));
+    }
+    return Buffer.alloc(0);
+  }
+
+  /** The EFID counts this file should carry: records (F/V only) and user-data octets. */
+  get counts(): { recordCount: number; unitCount: number } {
+    return { recordCount: this.format === 'F' || this.format === 'V' ? this.records : 0, unitCount: this.units };
+  }
+
+  /**
+   * Compares the counts of a received EFID with what arrived; returns the EFNA reason and text on mismatch.
+   * `restartUnits`/`restartRecords`: what had arrived in an earlier session before a restart.
+   */
+  checkEfid(efid: { recordCount: number; unitCount: number }, restart = { records: 0, units: 0 }): { reason: number; text: string } | undefined {
+    const { recordCount, unitCount } = this.counts;
+    const records = recordCount + (this.format === 'F' || this.format === 'V' ? restart.records : 0);
+    const units = unitCount + restart.units;
+    if ((this.format === 'F' || this.format === 'V') && efid.recordCount !== records) {
+      return { reason: 10, text: `EFID says ${efid.recordCount} records, ${records} arrived` };
+    }
+    if (efid.unitCount !== units) return { reason: 11, text: `EFID says ${efid.unitCount} octets, ${units} arrived` };
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sending: local file bytes → DATA exchange buffers.
+
+export interface VirtualFileWriterOptions extends VirtualFileOptions {
+  /** Negotiated SSIDSDEB: the largest exchange buffer, command octet included (128..99999). */
+  bufferSize: number;
+  /** Negotiated SSIDCMPR: compress runs of equal octets. */
+  compression: boolean;
+}
+
+/**
+ * Packs subrecords into DATA exchange buffers ('D' included) no longer than the negotiated size, splitting
+ * subrecords to fill each buffer (RFC 5024 §7.3 strategy 2).
+ */
+export class DataBufferPacker {
+  private buf: Buffer;
+  private pos = 1;
+  /** Offset of the last subrecord header in the current buffer, to set its end-of-record flag late. */
+  private lastHeader = -1;
+  private readonly ready: Buffer[] = [];
+
+  constructor(
+    readonly bufferSize: number,
+    readonly compression: boolean,
+  ) {
+    if (!Number.isInteger(bufferSize) || bufferSize < 128 || bufferSize > 99999) {
+      throw new RangeError(`buffer size ${bufferSize} is outside 128..99999`);
+    }
+    this.buf = this.newBuffer();
+  }
+
+  private newBuffer(): Buffer {
+    const b = Buffer.allocUnsafe(this.bufferSize);
+    b[0] = DATA_CODE;
+    return b;
+  }
+
+  private flush(): void {
+    if (this.pos > 1) {
+      this.ready.push(this.buf.subarray(0, this.pos));
+      this.buf = this.newBuffer();
+      this.pos = 1;
+      this.lastHeader = -1;
+    }
+  }
+
+  private room(need: number): number {
+    if (this.bufferSize - this.pos < need) this.flush();
+    return this.bufferSize - this.pos;
+  }
+
+  private literal(src: Uint8Array, from: number, to: number): void {
+    let i = from;
+    while (i < to) {
+      const space = this.room(2) - 1;
+      const n = Math.min(MAX_SUBRECORD, space, to - i);
+      this.lastHeader = this.pos;
+      this.buf[this.pos++] = n;
+      if (n < 16) {
+        for (let k = 0; k < n; k++) this.buf[this.pos + k] = src[i + k]!;
+      } else {
+        this.buf.set(src.subarray(i, i + n), this.pos);
+      }
+      this.pos += n;
+      i += n;
+    }
+  }
+
+  private run(octet: number, count: number): void {
+    while (count > 0) {
+      this.room(2);
+      const n = Math.min(MAX_SUBRECORD, count);
+      this.lastHeader = this.pos;
+      this.buf[this.pos++] = COMPRESSED_FLAG | n;
+      this.buf[this.pos++] = octet;
+      count -= n;
+    }
+  }
+
+  /** Appends record content; compression (when negotiated) turns runs of equal octets into 2-octet subrecords. */
+  write(src: Uint8Array): void {
+    if (!this.compression) {
+      this.literal(src, 0, src.length);
+      return;
+    }
+    let litStart = 0;
+    let i = 0;
+    const n = src.length;
+    while (i < n) {
+      const b = src[i]!;
+      let j = i + 1;
+      while (j < n && src[j] === b) j++;
+      if (j - i >= MIN_RUN) {
+        if (litStart < i) this.literal(src, litStart, i);
+        this.run(b, j - i);
+        litStart = j;
+      }
+      i = j;
+    }
+    if (litStart < n) this.literal(src, litStart, n);
+  }
+
+  /** Marks the end of the current record: sets EoR on its last subrecord, or writes an empty one. */
+  endRecord(recordWasEmpty: boolean): void {
+    if (recordWasEmpty || this.lastHeader < 0) {
+      this.room(1);
+      this.lastHeader = this.pos;
+      this.buf[this.pos++] = EOR_FLAG;
+    } else {
+      this.buf[this.lastHeader]! |= EOR_FLAG;
+    }
+  }
+
+  /** Complete buffers so far. The buffer being filled stays back so the end-of-record flag can still be set. */
+  take(): Buffer[] {
+    return this.ready.splice(0, this.ready.length);
+  }
+
+  /** Ends packing: returns every remaining buffer. */
+  finish(): Buffer[] {
+    this.flush();
+    return this.take();
+  }
+}
+
+/**
+ * Turns a local file, pushed in chunks of any size, into DATA exchange buffers, and counts records and
+ * units for the EFID. F files are cut at the record length; V files at LF ('plain') or by 2-octet length
+ * prefixes ('length-prefixed'); U and T files are one record.
+ */
+export class VirtualFileWriter {
+  records = 0;
+  units = 0;
+  private readonly packer: DataBufferPacker;
+  private readonly format: FileFormat;
+  private readonly maxRecordLength: number;
+  private readonly layout: RecordLayout;
+  /** Octets of the current record written so far. */
+  private recordLength = 0;
+  /** Split bytes carried between chunks: a partial length prefix. */
+  private carry: Buffer = Buffer.alloc(0);
+  /** length-prefixed: octets still to come of the current record, or -1 while reading a prefix. */
+  private expect = -1;
+
+  constructor(options: VirtualFileWriterOptions) {
+    this.format = options.format;
+    this.maxRecordLength = options.maxRecordLength;
+    this.layout = options.recordLayout ?? 'plain';
+    if (this.layout === 'length-prefixed' && this.format !== 'V') throw new RangeError('length-prefixed layout is for V files');
+    if (this.format === 'F' && this.maxRecordLength <= 0) throw new RangeError('F files need a record length');
+    this.packer = new DataBufferPacker(options.bufferSize, options.compression);
+  }
+
+  private fail(detail: string): never {
+    throw new OftpEncodeError('DATA', 'DATABUF', detail);
+  }
+
+  private content(src: Uint8Array): void {
+    if (src.length === 0) return;
+    this.recordLength += src.length;
+    if ((this.format === 'F' || this.format === 'V') && this.recordLength > this.maxRecordLength) {
+      this.fail(`record ${this.records + 1} is longer than the ${this.format === 'F' ? 'record' : 'maximum record'} length ${this.maxRecordLength}`);
+    }
+    this.units += src.length;
+    this.packer.write(src);
+  }
+
+  private endRecord(): void {
+    this.packer.endRecord(this.recordLength === 0);
+    this.records++;
+    this.recordLength = 0;
+  }
+
+  /** Accepts the next chunk of the local file; returns the DATA buffers that are complete. */
+  write(chunk: Uint8Array): Buffer[] {
+    switch (this.format) {
+      case 'U':
+      case 'T':
+        this.content(chunk);
+        break;
+      case 'F':
+        this.writeFixed(chunk);
+        break;
+      case 'V':
+        if (this.layout === 'length-prefixed') this.writePrefixed(chunk);
+        else this.writeLines(chunk);
+        break;
+    }
+    return this.packer.take();
+  }
+
+  private writeFixed(chunk: Uint8Array): void {
+    let i = 0;
+    while (i < chunk.length) {
+      const n = Math.min(this.maxRecordLength - this.recordLength, chunk.length - i);
+      this.content(chunk.subarray(i, i + n));
+      i += n;
+      if (this.recordLength === this.maxRecordLength) this.endRecord();
+    }
+  }
+
+  private writeLines(chunk: Uint8Array): void {
+    let i = 0;
+    while (i < chunk.length) {
+      const lf = chunk.indexOf(0x0a, i);
+      if (lf < 0) {
+        this.content(chunk.subarray(i));
+        return;
+      }
+      this.content(chunk.subarray(i, lf));
+      this.endRecord();
+      i = lf + 1;
+    }
+  }
+
+  private writePrefixed(chunk: Uint8Array): void {
+    let data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.carry.length) {
+      data = Buffer.concat([this.carry, data]);
+      this.carry = Buffer.alloc(0);
+    }
+    let i = 0;
+    while (i < data.length) {
+      if (this.expect < 0) {
+        if (data.length - i < 2) {
+          this.carry = Buffer.from(data.subarray(i));
+          return;
+        }
+        this.expect = data.readUInt16BE(i);
+        i += 2;
+        if (this.expect > this.maxRecordLength) this.fail(`record ${this.records + 1} has length prefix ${this.expect}, more than the maximum record length ${this.maxRecordLength}`);
+      }
+      const n = Math.min(this.expect, data.length - i);
+      this.content(data.subarray(i, i + n));
+      i += n;
+      this.expect -= n;
+      if (this.expect === 0) {
+        this.endRecord();
+        this.expect = -1;
+      }
+    }
+  }
+
+  /** Ends the file: returns the remaining DATA buffers. An empty U/T file sends no DATA at all. */
+  end(): Buffer[] {
+    switch (this.format) {
+      case 'U':
+      case 'T':
+        if (this.units > 0) this.packer.endRecord(false);
+        break;
+      case 'F':
+        if (this.recordLength > 0) this.fail(`file size is not a multiple of the record length ${this.maxRecordLength} (last record has ${this.recordLength} octets)`);
+        break;
+      case 'V':
+        if (this.layout === 'length-prefixed') {
+          if (this.carry.length || this.expect >= 0) this.fail(`file ends inside record ${this.records + 1}: length prefix promised more octets`);
+        } else if (this.recordLength > 0) {
+          // A last line without LF is still a record; the receiver writes it back with an LF.
+          this.endRecord();
+        }
+        break;
+    }
+    return this.packer.finish();
+  }
+
+  /** The EFID counts for what was written: records (F/V only) and user-data octets. */
+  get counts(): { recordCount: number; unitCount: number } {
+    return { recordCount: this.format === 'F' || this.format === 'V' ? this.records : 0, unitCount: this.units };
+  }
+}
