@@ -113,12 +113,12 @@ function decode(args: string[]): number {
   let commands = 0;
   let mismatches = 0;
   try {
-    for (const entry of decoder.push(data)) {
+    decoder.push(data, (entry) => {
       commands++;
       if (entry.efidCheck && !entry.efidCheck.ok) mismatches++;
       if (values.json) out(JSON.stringify(entryJson(entry, showSecrets)));
       else printEntry(entry, out, { brief: values.brief, showSecrets });
-    }
+    });
     decoder.end();
   } catch (e) {
     if (!(e instanceof OftpDecodeError)) throw e;

@@ -42,9 +42,11 @@ export class OftpStreamDecoder {
     this.fixedLevel = options.level !== undefined;
   }
 
-  /** Decodes every complete command in the chunk. Throws OftpDecodeError on malformed input. */
-  push(chunk: Uint8Array): StreamEntry[] {
-    const entries: StreamEntry[] = [];
+  /**
+   * Decodes every complete command in the chunk, handing each to `onEntry` as soon as it is decoded, so
+   * what came before a malformed command is still seen. Throws OftpDecodeError on malformed input.
+   */
+  push(chunk: Uint8Array, onEntry: (entry: StreamEntry) => void): void {
     this.parser.push(chunk, (buf, info) => {
       const exchangeBuffer = Buffer.from(buf);
       let decoded: DecodedCommand;
@@ -69,9 +71,8 @@ export class OftpStreamDecoder {
         if (e instanceof OftpDecodeError) e.streamOffset = info.streamOffset + STH_LENGTH + 1 + e.offset;
         throw e;
       }
-      entries.push(entry);
+      onEntry(entry);
     });
-    return entries;
   }
 
   end(): void {

@@ -17,9 +17,8 @@ export function activate(context: vscode.ExtensionContext): void {
       output.show(true);
       try {
         const decoder = new OftpStreamDecoder();
-        for (const e of decoder.push(readCapture(bytes).data)) {
-          output.appendLine(`#${e.index} @${e.streamOffset} ${e.decoded.command.type} ${summarizeCommand(e.decoded.command)}`);
-        }
+        decoder.push(readCapture(bytes).data, (e) =>
+          output.appendLine(`#${e.index} @${e.streamOffset} ${e.decoded.command.type} ${summarizeCommand(e.decoded.command)}`));
         decoder.end();
       } catch (e) {
         output.appendLine(`error: ${(e as Error).message}`);
