@@ -8,10 +8,41 @@ import { OftpDecodeError } from './oftp/codec/errors';
 import { showField, summarizeCommand } from './oftp/codec/describe';
 import { TOLERANCES } from './oftp/codec/tolerances';
 import { OftpStreamDecoder, type StreamEntry } from './oftp/stream-decoder';
+import { runClient, type ClientResult } from './oftp/client';
+import { describeReason } from './oftp/codec/reasons';
+import { OftpServer } from './oftp/server';
+import { jsonLinesSink, type TraceSink } from './oftp/trace';
 
 const USAGE = `usage: oftp2 <command> [options]
 
 commands:
+  serve             run an OFTP2 server (responder) until SIGINT/SIGTERM
+    --local ID[:PASSWORD]        our Odette ID, and the password we send (required)
+    --partner ID:PASSWORD        a partner we accept, repeatable (at least one)
+    --host H --port N            where to listen (default 127.0.0.1:3305; --port 0 picks a free port)
+    --inbox DIR                  received files (default ./inbox), one folder per partner
+    --outbox DIR                 files in DIR/<PARTNER ID>/ are sent to that partner
+    --buffer N --credit N        largest data buffer (default 99999) and credit window (default 999)
+    --no-compress --no-restart   refuse buffer compression / restart
+    --max-file-size SIZE         refuse larger files (SFNA/EFNA 06), e.g. 500M
+    --allow-duplicates           accept a file again (default: SFNA 13)
+    --timeout S                  inactivity timeout in seconds (default 90)
+    --trace FILE                 append every command and decision as JSON lines
+
+  send FILE...      send files to a partner (initiator)
+    --to H:N                     the partner's server (required)
+    --local ID:PASSWORD          our Odette ID and password (required)
+    --partner ID[:PASSWORD]      the partner's Odette ID, and the password it must answer with
+    --dsn NAME                   virtual file name (one file only; default from the file name)
+    --format U|F|V|T             file format (default U); --record-length N for F and V
+    --buffer N --credit N        offer these (default 99999 and 999)
+    --compress                   offer buffer compression
+    --no-restart                 do not offer restart
+    --wait-eerp S                wait up to S seconds for every EERP (polling in new sessions)
+    --inbox DIR                  accept files the partner has for us into DIR
+    --timeout S                  inactivity timeout in seconds (default 90)
+    --trace FILE                 append every command and decision as JSON lines
+
   decode [FILE|-]   decode one side of a captured OFTP stream (binary or hex dump) command by command
     --format F      auto (default), hex or binary
     --level N       protocol level to decode at (1, 2, 4, 5); default: from the SSID in the stream
@@ -20,16 +51,21 @@ commands:
     --show-secrets  print passwords instead of ********
     --extract DIR   write each virtual file carried by DATA to DIR
 
-exit status: 0 decoded, 1 malformed input, 2 bad arguments`;
+exit status: 0 success; 1 failure (malformed input, refused file, failed session: the reason code
+and text are printed); 2 bad arguments`;
 
 class UsageError extends Error {}
 
-function main(argv: string[]): number {
+function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'decode':
         return decode(rest);
+      case 'serve':
+        return serve(rest);
+      case 'send':
+        return send(rest);
       case undefined:
       case '-h':
       case '--help':
@@ -174,4 +210,209 @@ function entryJson(e: StreamEntry, showSecrets: boolean): object {
   };
 }
 
-process.exitCode = main(process.argv.slice(2));
+async function runMain(): Promise<void> {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`oftp2: ${(e as Error).message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`oftp2: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+void runMain();
+
+// ---------------------------------------------------------------------------------------------------------
+// serve and send
+
+function splitId(value: string, option: string, passwordRequired: boolean): { code: string; password?: string } {
+  const at = value.indexOf(':');
+  const code = at < 0 ? value : value.slice(0, at);
+  const password = at < 0 ? undefined : value.slice(at + 1);
+  if (!code) throw new UsageError(`${option} needs an Odette ID`);
+  if (passwordRequired && password === undefined) throw new UsageError(`${option} must be ID:PASSWORD`);
+  if (code.length > 25) throw new UsageError(`${option}: Odette ID ${JSON.stringify(code)} is longer than 25 characters`);
+  if (password !== undefined && password.length > 8) throw new UsageError(`${option}: password is longer than 8 characters`);
+  return password === undefined ? { code } : { code, password };
+}
+
+function intOption(value: string | undefined, option: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${option} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+function sizeOption(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)([KMG]?)$/i.exec(value);
+  if (!m) throw new UsageError(`${option} must be a size like 1048576, 512K, 100M or 2G`);
+  const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * mult;
+}
+
+function traceOption(path: string | undefined): { sink?: TraceSink; close: () => Promise<void> } {
+  if (!path) return { close: async () => undefined };
+  return jsonLinesSink(path);
+}
+
+const now = (): string => new Date().toISOString().slice(11, 23);
+
+async function serve(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '3305' },
+      inbox: { type: 'string', default: 'inbox' },
+      outbox: { type: 'string' },
+      local: { type: 'string' },
+      partner: { type: 'string', multiple: true },
+      trace: { type: 'string' },
+      timeout: { type: 'string', default: '90' },
+      buffer: { type: 'string' },
+      credit: { type: 'string' },
+      'no-compress': { type: 'boolean', default: false },
+      'no-restart': { type: 'boolean', default: false },
+      'max-file-size': { type: 'string' },
+      'allow-duplicates': { type: 'boolean', default: false },
+    },
+  });
+  void positionals;
+  if (!values.local) throw new UsageError('serve needs --local ID[:PASSWORD]');
+  if (!values.partner?.length) throw new UsageError('serve needs at least one --partner ID:PASSWORD');
+  const local = splitId(values.local, '--local', false);
+  const partners = values.partner.map((p) => {
+    const { code, password } = splitId(p, '--partner', true);
+    return { code, password: password! };
+  });
+  const port = intOption(values.port, '--port', 0, 65535)!;
+  const timeout = intOption(values.timeout, '--timeout', 1, 86400)!;
+  const trace = traceOption(values.trace);
+  const server = new OftpServer({
+    host: values.host,
+    port,
+    localCode: local.code,
+    localPassword: local.password ?? '',
+    partners,
+    inbox: values.inbox!,
+    outbox: values.outbox,
+    timeoutMs: timeout * 1000,
+    maxFileSize: sizeOption(values['max-file-size'], '--max-file-size'),
+    allowDuplicates: values['allow-duplicates'],
+    capabilities: {
+      ...(values.buffer ? { bufferSize: intOption(values.buffer, '--buffer', 128, 99999)! } : {}),
+      ...(values.credit ? { credit: intOption(values.credit, '--credit', 1, 999)! } : {}),
+      ...(values['no-compress'] ? { compression: false } : {}),
+      ...(values['no-restart'] ? { restart: false } : {}),
+    },
+    trace: (r) => {
+      trace.sink?.(r);
+      if (r.direction === 'event') process.stdout.write(`${now()} ${r.session} ${r.command}: ${r.summary}\n`);
+    },
+  });
+  let address: { host: string; port: number };
+  try {
+    address = await server.listen();
+  } catch (e) {
+    process.stderr.write(`oftp2: cannot listen on ${values.host}:${port}: ${(e as Error).message}\n`);
+    await trace.close();
+    return 1;
+  }
+  process.stdout.write(`listening on ${address.host}:${address.port}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      process.stdout.write(`${now()} ${signal}: finishing ${server.activeSessions} session(s)\n`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await server.close();
+  await trace.close();
+  process.stdout.write(`${now()} stopped\n`);
+  return 0;
+}
+
+async function send(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      to: { type: 'string' },
+      local: { type: 'string' },
+      partner: { type: 'string' },
+      dsn: { type: 'string' },
+      format: { type: 'string', default: 'U' },
+      'record-length': { type: 'string' },
+      buffer: { type: 'string' },
+      credit: { type: 'string' },
+      compress: { type: 'boolean', default: false },
+      'no-restart': { type: 'boolean', default: false },
+      'wait-eerp': { type: 'string' },
+      inbox: { type: 'string' },
+      timeout: { type: 'string', default: '90' },
+      trace: { type: 'string' },
+    },
+  });
+  if (!values.to) throw new UsageError('send needs --to HOST:PORT');
+  const to = /^(.+):(\d+)$/.exec(values.to);
+  if (!to) throw new UsageError(`--to must be HOST:PORT, not ${JSON.stringify(values.to)}`);
+  const port = intOption(to[2], '--to port', 1, 65535)!;
+  if (!values.local) throw new UsageError('send needs --local ID:PASSWORD');
+  if (!values.partner) throw new UsageError('send needs --partner ID[:PASSWORD]');
+  const local = splitId(values.local, '--local', true);
+  const partner = splitId(values.partner, '--partner', false);
+  if (values.dsn !== undefined && positionals.length > 1) throw new UsageError('--dsn names one file; give one file with it');
+  const format = values.format!.toUpperCase();
+  if (!['U', 'F', 'V', 'T'].includes(format)) throw new UsageError(`--format must be U, F, V or T, not ${JSON.stringify(values.format)}`);
+  const recordLength = intOption(values['record-length'], '--record-length', 1, 99999);
+  if ((format === 'F' || format === 'V') && recordLength === undefined) throw new UsageError(`--format ${format} needs --record-length`);
+  const waitEerp = intOption(values['wait-eerp'], '--wait-eerp', 0, 86400);
+  const timeout = intOption(values.timeout, '--timeout', 1, 86400)!;
+  const trace = traceOption(values.trace);
+  let result: ClientResult;
+  try {
+    result = await runClient({
+      host: to[1]!,
+      port,
+      localCode: local.code,
+      localPassword: local.password!,
+      partnerCode: partner.code,
+      ...(partner.password !== undefined ? { partnerPassword: partner.password } : {}),
+      files: positionals.map((path) => ({
+        path,
+        format: format as 'U' | 'F' | 'V' | 'T',
+        ...(recordLength !== undefined ? { recordLength } : {}),
+        ...(values.dsn !== undefined ? { datasetName: values.dsn } : {}),
+      })),
+      capabilities: {
+        ...(values.buffer ? { bufferSize: intOption(values.buffer, '--buffer', 128, 99999)! } : {}),
+        ...(values.credit ? { credit: intOption(values.credit, '--credit', 1, 999)! } : {}),
+        compression: values.compress,
+        ...(values['no-restart'] ? { restart: false } : {}),
+      },
+      timeoutMs: timeout * 1000,
+      ...(values.inbox ? { inbox: values.inbox } : {}),
+      ...(waitEerp !== undefined ? { waitEerpMs: waitEerp * 1000 } : {}),
+      trace: trace.sink,
+    });
+  } finally {
+    await trace.close();
+  }
+  for (const f of result.files) {
+    const what = f.status === 'sent' ? `sent as ${f.datasetName} ${f.date} ${f.time}` : f.status === 'refused' && f.refusal ? `refused: ${f.refusal.command} ${describeReason(f.refusal.command, f.refusal.reason)}${f.refusal.text ? ` (${f.refusal.text})` : ''}, retry ${f.refusal.retry ? 'Y' : 'N'}` : 'not sent';
+    const receipt = f.receipt ? (f.receipt.type === 'EERP' ? ', EERP received' : `, NERP ${describeReason('NERP', f.receipt.reason!)}`) : f.status === 'sent' ? ', no EERP yet' : '';
+    process.stdout.write(`${f.path}: ${what}${receipt}\n`);
+  }
+  if (!result.ok) {
+    process.stderr.write(`oftp2: ${result.error}\n`);
+    return 1;
+  }
+  return 0;
+}

@@ -16,6 +16,8 @@ export const TOLERANCES = {
   'padding-after-eof': 'Zero-length subrecords after the end-of-file subrecord of a U or T file.',
   'missing-final-eor': 'U or T file ended by EFID without an end-of-record flag on its last subrecord.',
   'text-record-per-line': 'T file sent as one record per line, without CR-LF in the data: CR-LF is restored.',
+  'esid-without-cd':
+    'Speaker ended the session with ESID 00 without first handing over the turn with CD (Go oftp2-client); files already acknowledged are kept.',
 } as const;
 
 export type Tolerance = keyof typeof TOLERANCES;

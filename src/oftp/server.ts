@@ -1,0 +1,197 @@
+// The OFTP2 server (responder): listens on a host and port, authenticates partners by Odette ID and
+// password, runs concurrent sessions, stores received files in the inbox, sends the EERPs it owes and any
+// files waiting in the partner's outbox folder. Pure Node; the CLI and the debug adapter both drive it.
+import { EventEmitter } from 'node:events';
+import { mkdir, readdir, rename, stat } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import type { Eerp, Nerp, Ssid } from './codec/commands';
+import type { RecordLayout } from './codec/data';
+import { Inbox, safeName } from './inbox';
+import { outboundFile } from './outbound';
+import { DEFAULT_CAPABILITIES, type Capabilities } from './session/negotiate';
+import { OftpSession, type Outbound, type SessionHooks, type SessionInfo, type SessionOutcome } from './session/session';
+import type { TraceRecord, TraceSink } from './trace';
+
+export interface PartnerConfig {
+  /** The partner's Odette ID, as it sends it in SSIDCODE. */
+  code: string;
+  /** The password it must send in SSIDPSWD. */
+  password: string;
+}
+
+export interface ServerConfig {
+  host?: string;
+  port?: number;
+  /** Our Odette ID and the password we send in our SSID. */
+  localCode: string;
+  localPassword?: string;
+  partners: PartnerConfig[];
+  /** Folder for received files; one subfolder per partner. */
+  inbox: string;
+  /** Folder whose subfolder per partner Odette ID holds files to send to that partner. */
+  outbox?: string;
+  capabilities?: Partial<Capabilities>;
+  /** Inactivity timeout in ms (default 90 s). */
+  timeoutMs?: number;
+  maxFileSize?: number;
+  allowDuplicates?: boolean;
+  recordLayout?: RecordLayout;
+  /** Sessions at once; more are refused with ESID 08 (default 500). */
+  maxSessions?: number;
+  trace?: TraceSink;
+}
+
+export interface ServerEvents {
+  trace: [TraceRecord];
+  'session-start': [{ id: string; remote: string }];
+  'session-end': [{ id: string; remote: string; outcome: SessionOutcome }];
+  receipt: [{ session: string; partner: string; receipt: Eerp | Nerp }];
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export class OftpServer extends EventEmitter<ServerEvents> {
+  readonly inbox: Inbox;
+  private server: Server | undefined;
+  private readonly sessions = new Map<string, { session: OftpSession; socket: Socket; done: Promise<SessionOutcome> }>();
+  private counter = 0;
+  private readonly capabilities: Capabilities;
+
+  constructor(readonly config: ServerConfig) {
+    super();
+    this.capabilities = { ...DEFAULT_CAPABILITIES, ...config.capabilities };
+    this.inbox = new Inbox({
+      dir: config.inbox,
+      localCode: config.localCode,
+      maxFileSize: config.maxFileSize,
+      allowDuplicates: config.allowDuplicates,
+      recordLayout: config.recordLayout,
+    });
+  }
+
+  /** Starts listening; resolves with the bound address (port 0 picks a free one). */
+  async listen(): Promise<{ host: string; port: number }> {
+    await this.inbox.load();
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.port ?? 3305, this.config.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const a = server.address();
+    if (!a || typeof a === 'string') throw new Error('server has no TCP address');
+    return { host: a.address, port: a.port };
+  }
+
+  get activeSessions(): number {
+    return this.sessions.size;
+  }
+
+  private trace = (r: TraceRecord): void => {
+    this.config.trace?.(r);
+    this.emit('trace', r);
+  };
+
+  private accept(socket: Socket): void {
+    const id = `S${++this.counter}`;
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.setNoDelay(true);
+    const session = new OftpSession(socket, {
+      id,
+      role: 'responder',
+      localCode: this.config.localCode,
+      localPassword: this.config.localPassword ?? '',
+      capabilities: this.capabilities,
+      timeoutMs: this.config.timeoutMs,
+      trace: this.trace,
+      hooks: this.hooksFor(id),
+    });
+    this.emit('session-start', { id, remote });
+    session.channel.trace({ direction: 'event', command: 'accepted', summary: `connection from ${remote}`, detail: { remote } });
+    const done = session.run().then((outcome) => {
+      this.sessions.delete(id);
+      this.emit('session-end', { id, remote, outcome });
+      return outcome;
+    });
+    this.sessions.set(id, { session, socket, done });
+  }
+
+  private hooksFor(sessionId: string): SessionHooks {
+    const offered = new Set<string>();
+    const server = this;
+    return {
+      async authenticate(ssid: Ssid) {
+        if (server.sessions.size > (server.config.maxSessions ?? 500)) return { ok: false, esidReason: 8, text: 'too many sessions, try again later' };
+        const partner = server.config.partners.find((p) => p.code === ssid.code);
+        if (!partner) return { ok: false, esidReason: 3, text: `Odette ID ${ssid.code || '(blank)'} is not a configured partner` };
+        if (!sameSecret(partner.password, ssid.password)) return { ok: false, esidReason: 4, text: `wrong password for ${ssid.code}` };
+        return { ok: true };
+      },
+      startFile: (sfid, info) => server.inbox.startFile(sfid, info),
+      async receivedReceipt(receipt, info) {
+        server.emit('receipt', { session: sessionId, partner: info.partner, receipt });
+      },
+      async nextOutbound(info: SessionInfo): Promise<Outbound | undefined> {
+        for (const r of await server.inbox.pendingReceipts(info.partner)) {
+          if (offered.has(`eerp:${r.key}`)) continue;
+          offered.add(`eerp:${r.key}`);
+          return Object.assign({ kind: 'receipt' as const, receipt: r.eerp }, { key: r.key });
+        }
+        const dir = server.outboxFor(info.partner);
+        if (!dir) return undefined;
+        const names = await readdir(dir).catch(() => [] as string[]);
+        for (const name of names.sort()) {
+          const path = join(dir, name);
+          if (offered.has(`file:${path}`) || !(await stat(path).then((s) => s.isFile(), () => false))) continue;
+          offered.add(`file:${path}`);
+          const file = await outboundFile({ path, originator: server.config.localCode, destination: info.partner });
+          return Object.assign(file, { path });
+        }
+        return undefined;
+      },
+      async outboundResult(item, result, info) {
+        if (item.kind === 'receipt' && result.status === 'sent') await server.inbox.receiptSent((item as { key?: string }).key!, info.id);
+        if (item.kind === 'file' && result.status === 'sent') {
+          const path = (item as { path?: string }).path!;
+          const sent = join(server.outboxFor(info.partner)!, '.sent');
+          await mkdir(sent, { recursive: true });
+          await rename(path, join(sent, `${Date.now()}-${path.split(/[\\/]/).pop()}`));
+        }
+      },
+    };
+  }
+
+  private outboxFor(partner: string): string | undefined {
+    return this.config.outbox ? join(this.config.outbox, safeName(partner)) : undefined;
+  }
+
+  /**
+   * Stops accepting connections. Running sessions get `graceMs` to finish; then they are ended with
+   * ESID 05 (local site emergency close down).
+   */
+  async close(graceMs = 5000): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    const running = [...this.sessions.values()];
+    if (running.length) {
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+      const all = Promise.all(running.map((s) => s.done));
+      if ((await Promise.race([all, timer])) === 'timeout') {
+        for (const s of this.sessions.values()) s.session.shutdown(5, 'server is shutting down');
+        await Promise.race([Promise.all(running.map((s) => s.done)), new Promise((r) => setTimeout(r, 3000).unref())]);
+        for (const s of this.sessions.values()) s.socket.destroy();
+      }
+    }
+    await closed;
+  }
+}
