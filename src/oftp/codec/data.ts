@@ -73,8 +73,10 @@ export class VirtualFileReader {
   readonly tolerances: Tolerance[] = [];
   private recordLength = 0;
   private endOfFile = false;
-  private textRecordsSeen = 0;
+  /** Last data octet received (T files: whether a record already ends its line with LF). */
   private lastOctet = -1;
+  /** T files: the last completed record was non-empty and ended with LF, so its line end is in the data. */
+  private recordEndedLine = false;
   private readonly format: FileFormat;
   private readonly maxRecordLength: number;
   private readonly layout: RecordLayout;
@@ -160,7 +162,7 @@ export class VirtualFileReader {
     }
     if (this.format === 'U' || this.format === 'T') {
       this.endOfFile = true;
-      this.textRecordsSeen++;
+      this.recordEndedLine = this.recordLength > 0 && this.lastOctet === 0x0a;
     } else {
       this.records++;
     }
@@ -168,12 +170,16 @@ export class VirtualFileReader {
     return o;
   }
 
+  /**
+   * T file sent one line per record: ends the line of the last completed record with CR-LF, unless that
+   * record carried its own line end. A zero-length record is a blank line and always gets its CR-LF.
+   */
   private endTextLine(out: Buffer, o: number): number {
-    if (this.lastOctet !== 0x0a) {
+    if (!this.recordEndedLine) {
       out[o++] = 0x0d;
       out[o++] = 0x0a;
     }
-    this.lastOctet = 0x0a;
+    this.recordEndedLine = true;
     return o;
   }
 
@@ -185,8 +191,12 @@ export class VirtualFileReader {
       }
       return Buffer.alloc(0);
     }
-    if (!this.endOfFile && this.units > 0) this.tolerate('missing-final-eor');
-    if (this.format === 'T' && this.textRecordsSeen > 1) {
+    if (!this.endOfFile && this.units > 0) {
+      this.tolerate('missing-final-eor');
+      // The unterminated last record is a line too (for the text-record-per-line case below).
+      if (this.recordLength > 0) this.recordEndedLine = this.lastOctet === 0x0a;
+    }
+    if (this.format === 'T' && this.tolerances.includes('text-record-per-line')) {
       const out = Buffer.alloc(2);
       return out.subarray(0, this.endTextLine(out, 0));
     }
@@ -227,12 +237,21 @@ export interface VirtualFileWriterOptions extends VirtualFileOptions {
 /**
  * Packs subrecords into DATA exchange buffers ('D' included) no longer than the negotiated size, splitting
  * subrecords to fill each buffer (RFC 5024 §7.3 strategy 2).
+ *
+ * The output depends only on the record contents, not on how they were split across write() calls: a
+ * literal subrecord left short by one call is continued by the next, and a run of equal octets at the end
+ * of one call is held back until the next call shows where it ends.
  */
 export class DataBufferPacker {
   private buf: Buffer;
   private pos = 1;
   /** Offset of the last subrecord header in the current buffer, to set its end-of-record flag late. */
   private lastHeader = -1;
+  /** Header offset of a literal subrecord with room left that ends the current buffer, or -1. */
+  private openLiteral = -1;
+  /** Compression: the run of equal octets that ended the last write() and may continue in the next. */
+  private pendingOctet = 0;
+  private pendingCount = 0;
   private readonly ready: Buffer[] = [];
 
   constructor(
@@ -257,6 +276,7 @@ export class DataBufferPacker {
       this.buf = this.newBuffer();
       this.pos = 1;
       this.lastHeader = -1;
+      this.openLiteral = -1;
     }
   }
 
@@ -265,25 +285,45 @@ export class DataBufferPacker {
     return this.bufferSize - this.pos;
   }
 
+  private copy(src: Uint8Array, from: number, n: number): void {
+    if (n < 16) {
+      for (let k = 0; k < n; k++) this.buf[this.pos + k] = src[from + k]!;
+    } else {
+      this.buf.set(src.subarray(from, from + n), this.pos);
+    }
+    this.pos += n;
+  }
+
   private literal(src: Uint8Array, from: number, to: number): void {
     let i = from;
+    if (this.openLiteral >= 0 && i < to) {
+      // Continue the short literal subrecord the previous call left at the end of the buffer.
+      const count = this.buf[this.openLiteral]!;
+      const n = Math.min(MAX_SUBRECORD - count, this.bufferSize - this.pos, to - i);
+      this.buf[this.openLiteral] = count + n;
+      this.copy(src, i, n);
+      i += n;
+      if (count + n === MAX_SUBRECORD) this.openLiteral = -1;
+    }
     while (i < to) {
       const space = this.room(2) - 1;
       const n = Math.min(MAX_SUBRECORD, space, to - i);
       this.lastHeader = this.pos;
       this.buf[this.pos++] = n;
-      if (n < 16) {
-        for (let k = 0; k < n; k++) this.buf[this.pos + k] = src[i + k]!;
-      } else {
-        this.buf.set(src.subarray(i, i + n), this.pos);
-      }
-      this.pos += n;
+      this.copy(src, i, n);
       i += n;
+      this.openLiteral = n < MAX_SUBRECORD ? this.lastHeader : -1;
     }
   }
 
   private run(octet: number, count: number): void {
+    this.openLiteral = -1;
     while (count > 0) {
+      if (count === 1) {
+        // The one octet left after 63-octet pieces: literal, so the data after it can share its header.
+        this.literal(Buffer.of(octet), 0, 1);
+        return;
+      }
       this.room(2);
       const n = Math.min(MAX_SUBRECORD, count);
       this.lastHeader = this.pos;
@@ -293,19 +333,43 @@ export class DataBufferPacker {
     }
   }
 
+  /** Emits the held-back run: compressed if long enough, else as literal octets. */
+  private flushPending(): void {
+    const count = this.pendingCount;
+    if (count === 0) return;
+    this.pendingCount = 0;
+    if (count >= MIN_RUN) this.run(this.pendingOctet, count);
+    else this.literal(Buffer.alloc(count, this.pendingOctet), 0, count);
+  }
+
   /** Appends record content; compression (when negotiated) turns runs of equal octets into 2-octet subrecords. */
   write(src: Uint8Array): void {
     if (!this.compression) {
       this.literal(src, 0, src.length);
       return;
     }
-    let litStart = 0;
-    let i = 0;
     const n = src.length;
+    if (n === 0) return;
+    let i = 0;
+    if (this.pendingCount > 0) {
+      const b = this.pendingOctet;
+      while (i < n && src[i] === b) i++;
+      this.pendingCount += i;
+      if (i === n) return;
+      this.flushPending();
+    }
+    let litStart = i;
     while (i < n) {
       const b = src[i]!;
       let j = i + 1;
       while (j < n && src[j] === b) j++;
+      if (j === n) {
+        // The last run may go on in the next call: hold it back.
+        if (litStart < i) this.literal(src, litStart, i);
+        this.pendingOctet = b;
+        this.pendingCount = j - i;
+        return;
+      }
       if (j - i >= MIN_RUN) {
         if (litStart < i) this.literal(src, litStart, i);
         this.run(b, j - i);
@@ -313,11 +377,11 @@ export class DataBufferPacker {
       }
       i = j;
     }
-    if (litStart < n) this.literal(src, litStart, n);
   }
 
   /** Marks the end of the current record: sets EoR on its last subrecord, or writes an empty one. */
   endRecord(recordWasEmpty: boolean): void {
+    this.flushPending();
     if (recordWasEmpty || this.lastHeader < 0) {
       this.room(1);
       this.lastHeader = this.pos;
@@ -325,6 +389,7 @@ export class DataBufferPacker {
     } else {
       this.buf[this.lastHeader]! |= EOR_FLAG;
     }
+    this.openLiteral = -1;
   }
 
   /** Complete buffers so far. The buffer being filled stays back so the end-of-record flag can still be set. */
@@ -334,6 +399,7 @@ export class DataBufferPacker {
 
   /** Ends packing: returns every remaining buffer. */
   finish(): Buffer[] {
+    this.flushPending();
     this.flush();
     return this.take();
   }
