@@ -22,7 +22,7 @@ export interface InboxOptions {
   recordLayout?: RecordLayout;
 }
 
-export type EerpStatus = 'pending' | 'sent';
+export type EerpStatus = 'pending' | 'sent' | 'failed';
 
 export interface ReceivedFileMeta {
   file: string;
@@ -37,7 +37,7 @@ export interface ReceivedFileMeta {
   sha256: string;
   restartedAt?: number;
   tolerances: string[];
-  eerp: { status: EerpStatus; sentAt?: string; session?: string };
+  eerp: { status: EerpStatus; sentAt?: string; session?: string; error?: string };
 }
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
@@ -186,11 +186,11 @@ export class Inbox {
       }));
   }
 
-  /** Records that the EERP for a file went out. */
-  async receiptSent(key: string, session: string): Promise<void> {
+  /** Records that the EERP for a file went out, or could not be sent at all. */
+  async receiptSent(key: string, session: string, error?: string): Promise<void> {
     const meta = this.received.get(key);
     if (!meta) return;
-    meta.eerp = { status: 'sent', sentAt: new Date().toISOString(), session };
+    meta.eerp = error ? { status: 'failed', session, error } : { status: 'sent', sentAt: new Date().toISOString(), session };
     const { metaPath, ...onDisk } = meta;
     await writeFile(metaPath, JSON.stringify(onDisk, null, 2));
   }

@@ -159,7 +159,7 @@ export class OftpServer extends EventEmitter<ServerEvents> {
         return undefined;
       },
       async outboundResult(item, result, info) {
-        if (item.kind === 'receipt' && result.status === 'sent') await server.inbox.receiptSent((item as { key?: string }).key!, info.id);
+        if (item.kind === 'receipt') await server.inbox.receiptSent((item as { key?: string }).key!, info.id, result.status === 'sent' ? undefined : result.text);
         if (item.kind === 'file' && result.status === 'sent') {
           const path = (item as { path?: string }).path!;
           const sent = join(server.outboxFor(info.partner)!, '.sent');

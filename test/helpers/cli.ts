@@ -61,7 +61,7 @@ export async function startServer(args: string[], cwd?: string): Promise<Running
     output: () => out,
     waitFor,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
       const [code] = (await once(child, 'exit')) as [number | null];
       return code;

@@ -154,7 +154,8 @@ export class CommandChannel {
 
   /** Writes an exchange buffer that is already encoded (DATA from the packer). */
   async sendBuffer(command: OftpCommand, buf: Buffer, fields?: FieldInfo[]): Promise<void> {
-    if (this.failure) throw this.failure;
+    // After a timeout or bad input the line is still up, and the ESID saying why must still go out.
+    if (this.socket.destroyed || !this.socket.writable) throw this.failure ?? new ChannelClosedError('closed', 'the connection is closed');
     if (this.options.trace) {
       const f = fields ?? (command.type === 'DATA' ? [] : decodeCommand(buf, { level: this.level }).fields);
       this.options.trace(commandRecord(this.options.sessionId, 'out', command, buf, f));
@@ -166,7 +167,7 @@ export class CommandChannel {
     const ok = this.socket.write(buf);
     this.socket.uncork();
     this.touch();
-    if (!ok) await this.drain();
+    if (!ok && !this.failure) await this.drain();
   }
 
   private drain(): Promise<void> {

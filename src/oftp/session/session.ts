@@ -4,7 +4,7 @@
 import type { Duplex } from 'node:stream';
 import type { Eerp, FileFormat, Nerp, OftpCommand, Sfid, Ssid } from '../codec/commands';
 import { VirtualFileReader, VirtualFileWriter, type RecordLayout } from '../codec/data';
-import { OftpDecodeError } from '../codec/errors';
+import { OftpDecodeError, OftpEncodeError } from '../codec/errors';
 import { describeReason } from '../codec/reasons';
 import type { Tolerance } from '../codec/tolerances';
 import type { TraceSink } from '../trace';
@@ -309,7 +309,15 @@ export class OftpSession {
           await this.config.hooks.outboundResult(item, { status: 'refused', command: 'SFNA', reason: 99, retry: true, text: 'NERP needs OFTP 1.4 or later' }, this.info);
           continue;
         }
-        await this.channel.send(item.receipt);
+        try {
+          await this.channel.send(item.receipt);
+        } catch (e) {
+          if (!(e instanceof OftpEncodeError)) throw e;
+          // A receipt we cannot encode must not block every later session of this partner.
+          this.event('receipt-failed', `${item.receipt.type} for ${item.receipt.datasetName} cannot be sent: ${e.message}`);
+          await this.config.hooks.outboundResult(item, { status: 'refused', command: 'SFNA', reason: 99, retry: false, text: e.message }, this.info);
+          continue;
+        }
         await this.expect('RTR', 'WF_RTR');
         sentSomething = true;
         await this.config.hooks.outboundResult(item, { status: 'sent' }, this.info);
