@@ -169,8 +169,9 @@ const is2 = (level: number): boolean => level >= 5;
 const is13 = (level: number): boolean => level < 4;
 
 function decodeSsrm(r: FieldReader): Ssrm {
-  // 'ODETTE FTP READY ' + CR is 19 octets; some peers drop the trailing space.
-  if (r.buf.length === 18) {
+  // 'ODETTE FTP READY ' + CR is 19 octets; some peers drop the trailing space. 18 octets ending in the space
+  // are the RFC form cut short before SSRMCR (truncated), not the short form.
+  if (r.buf.length === 18 && r.buf[17] !== 0x20) {
     r.constant('SSRMMSG', 'ODETTE FTP READY');
     r.tolerate('ssrm-without-trailing-space');
   } else {
@@ -291,13 +292,20 @@ function decodeEfna(r: FieldReader, level: number): Efna {
 
 function decodeEsid(r: FieldReader, level: number): Esid {
   const reason = r.num('ESIDREAS', 2);
-  // Accord answers a 2.0 session with the 4-octet 1.x ESID; accept either layout at any level.
+  // Accord answers a 2.0 session with the 4-octet 1.x ESID; accept either layout at any level. The other
+  // layout is only taken when the octets say so, so that a cut-short or over-long ESID in the negotiated
+  // layout is still reported as truncated / overlong: at level 5 the short form is exactly 4 octets ending in
+  // a carriage return (or LF); below level 5 the long form has at least 7 octets with a digit at ESIDREASL.
   let text = '';
-  if (r.buf.length === 4) {
-    if (is2(level)) r.tolerate('esid-short-form');
-  } else if (is2(level) || r.buf.length > 4) {
+  const c3 = r.buf[3];
+  const longForm = is2(level)
+    ? !(r.buf.length === 4 && (c3 === 0x0d || c3 === 0x8d || c3 === 0x0a))
+    : r.buf.length >= 7 && c3 !== undefined && c3 >= 0x30 && c3 <= 0x39;
+  if (longForm) {
     if (!is2(level)) r.tolerate('esid-long-form');
     text = reasonText(r, 'ESID');
+  } else if (is2(level)) {
+    r.tolerate('esid-short-form');
   }
   r.cr('ESIDCR');
   return { type: 'ESID', reason, text };
@@ -389,8 +397,12 @@ function writeFileDateTime(w: FieldWriter, prefix: string, level: number, reserv
 export function encodeSfid(c: Sfid, level: number): Buffer {
   const description = is2(level) ? utf8Field('SFID', 'SFIDDESC', c.description) : Buffer.alloc(0);
   if (!is2(level)) {
-    const services = c.securityLevel || c.cipherSuite || c.compression || c.envelope || c.signedEerp;
-    if (services) throw new OftpEncodeError('SFID', 'SFIDSEC', `file services (security, compression, envelope, signed EERP) need level 5, the session is at level ${level}`);
+    // Name the first file-service field that is set, so the error points at the value to change.
+    const services: Array<[string, unknown]> = [
+      ['SFIDSEC', c.securityLevel], ['SFIDCIPH', c.cipherSuite], ['SFIDCOMP', c.compression], ['SFIDENV', c.envelope], ['SFIDSIGN', c.signedEerp],
+    ];
+    const used = services.find(([, v]) => v);
+    if (used) throw new OftpEncodeError('SFID', used[0], `file services (security, cipher suite, compression, envelope, signed EERP) need level 5, the session is at level ${level}`);
     if (c.description) throw new OftpEncodeError('SFID', 'SFIDDESC', `a description needs level 5, the session is at level ${level}`);
   }
   const w = new FieldWriter('SFID', is2(level) ? 165 + description.length : 128)
@@ -425,8 +437,16 @@ export function encodeSfpa(c: Sfpa, level: number): Buffer {
   return new FieldWriter('SFPA', 1 + n).raw('2').num('SFPAACNT', n, c.restartCount).done();
 }
 
+/** Below level 5 SFNA, EFNA and ESID have no reason text field: refuse a text rather than drop it. */
+function noTextBelow2(command: string, field: string, text: string, level: number): void {
+  if (text) throw new OftpEncodeError(command, field, `a reason text needs level 5, the session is at level ${level}`);
+}
+
 export function encodeSfna(c: Sfna, level: number): Buffer {
-  if (!is2(level)) return new FieldWriter('SFNA', 4).raw('3').num('SFNAREAS', 2, c.reason).yesNo(c.retry).done();
+  if (!is2(level)) {
+    noTextBelow2('SFNA', 'SFNAREAST', c.text, level);
+    return new FieldWriter('SFNA', 4).raw('3').num('SFNAREAS', 2, c.reason).yesNo(c.retry).done();
+  }
   const text = utf8Field('SFNA', 'SFNAREAST', c.text);
   return new FieldWriter('SFNA', 7 + text.length)
     .raw('3').num('SFNAREAS', 2, c.reason).yesNo(c.retry).num('SFNAREASL', 3, text.length).raw(text).done();
@@ -450,13 +470,19 @@ export function encodeEfpa(c: Efpa): Buffer {
 }
 
 export function encodeEfna(c: Efna, level: number): Buffer {
-  if (!is2(level)) return new FieldWriter('EFNA', 3).raw('5').num('EFNAREAS', 2, c.reason).done();
+  if (!is2(level)) {
+    noTextBelow2('EFNA', 'EFNAREAST', c.text, level);
+    return new FieldWriter('EFNA', 3).raw('5').num('EFNAREAS', 2, c.reason).done();
+  }
   const text = utf8Field('EFNA', 'EFNAREAST', c.text);
   return new FieldWriter('EFNA', 6 + text.length).raw('5').num('EFNAREAS', 2, c.reason).num('EFNAREASL', 3, text.length).raw(text).done();
 }
 
 export function encodeEsid(c: Esid, level: number): Buffer {
-  if (!is2(level)) return new FieldWriter('ESID', 4).raw('F').num('ESIDREAS', 2, c.reason).cr().done();
+  if (!is2(level)) {
+    noTextBelow2('ESID', 'ESIDREAST', c.text, level);
+    return new FieldWriter('ESID', 4).raw('F').num('ESIDREAS', 2, c.reason).cr().done();
+  }
   const text = utf8Field('ESID', 'ESIDREAST', c.text);
   return new FieldWriter('ESID', 7 + text.length).raw('F').num('ESIDREAS', 2, c.reason).num('ESIDREASL', 3, text.length).raw(text).cr().done();
 }

@@ -23,8 +23,6 @@ const LF = 0x0a;
 const ISO646 = new Uint8Array(256);
 for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ /-.&()') ISO646[c.charCodeAt(0)] = 1;
 
-const utf8Strict = new TextDecoder('utf-8', { fatal: true });
-
 export function isIso646String(value: string, allowEmbeddedSpace: boolean): boolean {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
@@ -79,13 +77,10 @@ export class FieldReader {
   /** X(n): printable ASCII, trailing spaces removed. Outside the ISO 646 subset is tolerated and reported. */
   alnum(field: string, n: number, opts: { secret?: boolean; string?: boolean } = {}): string {
     const start = this.take(field, n);
+    this.printable(field, start, n);
     let lenient = false;
     for (let i = start; i < start + n; i++) {
-      const c = this.buf[i]!;
-      if (c < 0x20 || c > 0x7e) {
-        this.fail('type', field, i, `octet 0x${hex2(c)} is not a printable ISO 646 character`);
-      }
-      if (!ISO646[c]) lenient = true;
+      if (!ISO646[this.buf[i]!]) lenient = true;
     }
     const value = this.buf.toString('latin1', start, start + n).replace(/ +$/, '');
     if (opts.string && / \S/.test(value)) lenient = true;
@@ -97,14 +92,16 @@ export class FieldReader {
   /** A fixed text constant such as SSRMMSG. */
   constant(field: string, expected: string): void {
     const start = this.take(field, expected.length);
+    this.printable(field, start, expected.length);
     const got = this.buf.toString('latin1', start, start + expected.length);
     if (got !== expected) this.fail('range', field, start, `expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
     this.record(field, start, expected.length, got);
   }
 
-  /** Reserved field: should be spaces; anything printable is accepted and shown. */
+  /** Reserved field: should be spaces; anything printable is accepted and shown, a control octet is not. */
   reserved(field: string, n: number): void {
     const start = this.take(field, n);
+    this.printable(field, start, n);
     this.record(field, start, n, this.buf.toString('latin1', start, start + n));
   }
 
@@ -145,6 +142,7 @@ export class FieldReader {
   /** A one-octet enumerated field (F X(1)). */
   flag<T extends string>(field: string, allowed: readonly T[]): T {
     const start = this.take(field, 1);
+    this.printable(field, start, 1);
     const c = String.fromCharCode(this.buf[start]!);
     if (!(allowed as readonly string[]).includes(c)) {
       this.fail('range', field, start, `${JSON.stringify(c)} is not one of ${allowed.join(', ')}`);
@@ -175,12 +173,11 @@ export class FieldReader {
   /** T(n): UTF-8 text of a length given by the preceding field. */
   utf8(field: string, n: number): string {
     const start = this.take(field, n);
-    let value: string;
-    try {
-      value = utf8Strict.decode(this.buf.subarray(start, start + n));
-    } catch {
-      this.fail('type', field, start, 'is not valid UTF-8');
+    const bad = firstInvalidUtf8(this.buf, start, start + n);
+    if (bad >= 0) {
+      this.fail('type', field, bad, `is not valid UTF-8: ill-formed sequence starting with octet 0x${hex2(this.buf[bad]!)} at offset ${bad}`);
     }
+    const value = this.buf.toString('utf8', start, start + n);
     this.record(field, start, n, value);
     return value;
   }
@@ -192,6 +189,14 @@ export class FieldReader {
     if (c === LF) this.tolerate('lf-terminator');
     else if (c !== CR && c !== CR_HIGH) this.fail('range', field, start, `expected carriage return 0x0D or 0x8D, got 0x${hex2(c)}`);
     this.record(field, start, 1, `0x${hex2(c)}`);
+  }
+
+  /** X(n) octets must be printable ASCII (0x20-0x7E); a control or non-ASCII octet is a type error at its offset. */
+  private printable(field: string, start: number, n: number): void {
+    for (let i = start; i < start + n; i++) {
+      const c = this.buf[i]!;
+      if (c < 0x20 || c > 0x7e) this.fail('type', field, i, `octet 0x${hex2(c)} is not a printable ISO 646 character`);
+    }
   }
 
   /** The command must end exactly here. */
@@ -279,6 +284,45 @@ export function utf8Field(command: string, field: string, text: string): Buffer 
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length > 999) throw new OftpEncodeError(command, field, `text is ${bytes.length} octets of UTF-8, at most 999 allowed`);
   return bytes;
+}
+
+/**
+ * Offset of the first octet of the first ill-formed UTF-8 sequence in buf[start..end), or -1 if the range is
+ * well-formed UTF-8 (Unicode 15 Table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF).
+ */
+function firstInvalidUtf8(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0;
+      else if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90;
+      else if (b === 0xf4) hi = 0x8f;
+    } else return i;
+    // The whole sequence, lead octet included, is reported at the lead octet: a sequence cut short by the end
+    // of the field, or broken by an octet that is no continuation octet.
+    if (i + need >= end) return i;
+    const second = buf[i + 1]!;
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k <= need; k++) {
+      const c = buf[i + k]!;
+      if (c < 0x80 || c > 0xbf) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
 }
 
 function hex2(c: number): string {

@@ -64,12 +64,31 @@ export const ANSWER_REASONS = table<AnswerReasonCode>([
 
 const nerp = (code: number, text: string, hint: string): ReasonCode => ({ code, text, hint });
 
+/** NERP 11-16 and 20-30: "SFNA(RETRY=N) received with reason code 'nn' (...)", the parenthesis as the RFC words it. */
+const refused = (answerCode: number, rfcWording: string): ReasonCode =>
+  nerp(answerCode + 10, `SFNA(RETRY=N) received with reason code '${pad2(answerCode)}' (${rfcWording})`, ANSWER_REASONS.get(answerCode)!.hint);
+
 export const NERP_REASONS = table<ReasonCode>([
-  nerp(3, 'ESID received with reason code 03 (user code not known)', 'An onward hop refused our Odette ID.'),
-  nerp(4, 'ESID received with reason code 04 (invalid password)', 'An onward hop refused the password.'),
-  nerp(9, 'ESID received with reason code 99 (unspecified reason)', 'An onward hop ended the session with an unspecified error.'),
-  ...[...ANSWER_REASONS.values()].filter((a) => a.code >= 1 && a.code <= 20).map((a) =>
-    nerp(a.code + 10, `SFNA(RETRY=N) received with reason code ${pad2(a.code)} (${a.text.toLowerCase()})`, a.hint)),
+  nerp(3, "ESID received with reason code '03' (user code not known)", 'An onward hop refused our Odette ID.'),
+  nerp(4, "ESID received with reason code '04' (invalid password)", 'An onward hop refused the password.'),
+  nerp(9, "ESID received with reason code '99' (unspecified reason)", 'An onward hop ended the session with an unspecified error.'),
+  refused(1, 'invalid file name'),
+  refused(2, 'invalid destination'),
+  refused(3, 'invalid origin'),
+  refused(4, 'invalid storage record format'),
+  refused(5, 'maximum record length not supported'),
+  refused(6, 'file size too big'),
+  refused(10, 'invalid record count'),
+  refused(11, 'invalid byte count'),
+  refused(12, 'access method failure'),
+  refused(13, 'duplicate file'),
+  refused(14, 'file direction refused'),
+  refused(15, 'cipher suite not supported'),
+  refused(16, 'encrypted file not allowed'),
+  refused(17, 'unencrypted file not allowed'),
+  refused(18, 'compression not allowed'),
+  refused(19, 'signed file not allowed'),
+  refused(20, 'unsigned file not allowed'),
   nerp(31, 'File signature not valid', 'The final recipient could not verify the file signature.'),
   nerp(32, 'File decompression failed', 'The final recipient could not decompress the file.'),
   nerp(33, 'File decryption failed', 'The final recipient could not decrypt the file.'),
