@@ -371,7 +371,11 @@ describe('encoder strictness: OftpEncodeError naming the field', () => {
     { what: 'lower-case SSIDCODE', command: { ...ssid, code: 'o0013initiator' }, field: 'SSIDCODE' },
     { what: 'lower-case SFIDDEST', command: { ...sfid, destination: 'O0013responder' }, field: 'SFIDDEST' },
     { what: 'lower-case SFIDDSN', command: { ...sfid, datasetName: 'invoic.2026' }, field: 'SFIDDSN' },
-    { what: 'underscore in EERPORIG', command: { ...eerp, originator: 'O0013_RESPONDER' }, field: 'EERPORIG' },
+    // EERP/NERP echo the file identity exactly as the partner sent it (lower case included), but still
+    // only what the decoder can accept: printable ASCII.
+    { what: 'non-ASCII in EERPORIG', command: { ...eerp, originator: 'O0013RESPÖNDER' }, field: 'EERPORIG' },
+    { what: 'control octet in EERPDSN', command: { ...eerp, datasetName: 'INVOIC\n' }, field: 'EERPDSN' },
+    { what: 'non-ASCII in NERPDEST', command: { ...nerp4, destination: 'Ö0013' }, level: 4, field: 'NERPDEST' },
     { what: 'non-ASCII in SSIDUSER', command: { ...ssid, userData: 'ÜSER' }, field: 'SSIDUSER' },
     // Too long.
     { what: '26-character SSIDCODE', command: { ...ssid, code: 'O0013INITIATOR123456789012' }, field: 'SSIDCODE' },
@@ -477,4 +481,12 @@ describe('encoder strictness: OftpEncodeError naming the field', () => {
     assert.equal(encodeCommand({ ...ssid, userData: '' }).toString('latin1', 48, 60), '            ');
     assert.equal(encodeCommand({ type: 'CDT' }).toString('latin1'), 'C  ');
   });
+});
+
+test('EERP and NERP echo a file identity the decoder tolerated (lower case, underscore) exactly', () => {
+  const eerp = fixture('EERP 2.0 signed').command as Extract<OftpCommand, { type: 'EERP' }>;
+  const echoed = { ...eerp, datasetName: '../../x_y', destination: 'o0013initiator', originator: 'O0013_RESPONDER' };
+  const wire = encodeCommand(echoed);
+  assert.equal(wire.subarray(1, 27).toString('latin1'), '../../x_y'.padEnd(26, ' '));
+  assert.deepEqual(decodeCommand(wire).command, echoed);
 });

@@ -267,7 +267,7 @@ function decodeSfna(r: FieldReader, level: number): Sfna {
 
 function decodeData(r: FieldReader): Data {
   // The payload's subrecord structure is checked by the data buffer reader (data.ts).
-  return { type: 'DATA', payload: r.bytes('DATABUF', r.remaining) };
+  return { type: 'DATA', payload: r.rest('DATABUF') };
 }
 
 function decodeCdt(r: FieldReader): Cdt {
@@ -490,11 +490,11 @@ export function encodeEsid(c: Esid, level: number): Buffer {
 export function encodeEerp(c: Eerp, level: number): Buffer {
   const secured = c.hash.length + c.signature.length;
   if (!is2(level) && secured) throw new OftpEncodeError('EERP', 'EERPSIG', `signed EERPs need level 5, the session is at level ${level}`);
-  const w = new FieldWriter('EERP', is2(level) ? 110 + secured : 106).raw('E').alnum('EERPDSN', 26, c.datasetName, { string: true });
+  const w = new FieldWriter('EERP', is2(level) ? 110 + secured : 106).raw('E').alnum('EERPDSN', 26, c.datasetName, { echo: true });
   writeFileDateTime(w, 'EERP', level, 3, c.date, c.time)
     .alnum('EERPUSER', 8, c.userData)
-    .alnum('EERPDEST', 25, c.destination, { string: true })
-    .alnum('EERPORIG', 25, c.originator, { string: true });
+    .alnum('EERPDEST', 25, c.destination, { echo: true })
+    .alnum('EERPORIG', 25, c.originator, { echo: true });
   if (is2(level)) w.u16('EERPHSHL', c.hash.length).raw(c.hash).u16('EERPSIGL', c.signature.length).raw(c.signature);
   return w.done();
 }
@@ -506,12 +506,12 @@ export function encodeNerp(c: Nerp, level: number): Buffer {
   }
   const w = new FieldWriter('NERP', is2(level) ? 135 + text.length + c.hash.length + c.signature.length : 128)
     .raw('N')
-    .alnum('NERPDSN', 26, c.datasetName, { string: true })
+    .alnum('NERPDSN', 26, c.datasetName, { echo: true })
     .spaces(6)
     .digitString('NERPDATE', 8, c.date)
     .digitString('NERPTIME', 10, c.time)
-    .alnum('NERPDEST', 25, c.destination, { string: true })
-    .alnum('NERPORIG', 25, c.originator, { string: true })
+    .alnum('NERPDEST', 25, c.destination, { echo: true })
+    .alnum('NERPORIG', 25, c.originator, { echo: true })
     .alnum('NERPCREA', 25, c.creator, { string: true })
     .num('NERPREAS', 2, c.reason);
   if (is2(level)) {

@@ -170,6 +170,14 @@ export class FieldReader {
     return Buffer.from(this.buf.subarray(start, start + n));
   }
 
+  /** The rest of the buffer, shared with it rather than copied (DATA payloads: the hot path). */
+  rest(field: string): Buffer {
+    const start = this.pos;
+    this.pos = this.buf.length;
+    this.record(field, start, this.buf.length - start, `${this.buf.length - start} octets`);
+    return this.buf.subarray(start);
+  }
+
   /** T(n): UTF-8 text of a length given by the preceding field. */
   utf8(field: string, n: number): string {
     const start = this.take(field, n);
@@ -230,8 +238,14 @@ export class FieldWriter {
   }
 
   /** X(n), strictly within the ISO 646 subset; `string` fields also refuse embedded spaces. */
-  alnum(field: string, n: number, value: string, opts: { string?: boolean } = {}): this {
+  alnum(field: string, n: number, value: string, opts: { string?: boolean; echo?: boolean } = {}): this {
     if (value.length > n) this.bad(field, `${JSON.stringify(value)} is longer than ${n} characters`);
+    if (opts.echo) {
+      // Fields that repeat a partner's file identity (EERP/NERP) must repeat it exactly (RFC 5024 §1.5.2),
+      // even where the partner went beyond ISO 646; only what the decoder accepts may be echoed.
+      if (!/^[\x20-\x7e]*$/.test(value)) this.bad(field, `${JSON.stringify(value)} has characters outside printable ASCII`);
+      return this.raw(value.padEnd(n, ' '));
+    }
     if (!isIso646String(value, !opts.string)) {
       this.bad(field, `${JSON.stringify(value)} has characters outside the ISO 646 subset (A-Z 0-9 space / - . & ( ))${opts.string ? ' or an embedded space' : ''}`);
     }

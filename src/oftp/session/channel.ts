@@ -91,8 +91,8 @@ export class CommandChannel {
     this.touch();
     if (this.failure) return;
     try {
-      this.parser.push(chunk, (buf) => {
-        const raw = Buffer.from(buf);
+      // Socket chunks are fresh buffers that Node never reuses, so frames can keep pointing into them.
+      this.parser.push(chunk, (raw) => {
         let decoded: DecodedCommand;
         try {
           decoded = decodeCommand(raw, { level: this.level });
