@@ -27,6 +27,7 @@ commands:
     --max-file-size SIZE         refuse larger files (SFNA/EFNA 06), e.g. 500M
     --allow-duplicates           accept a file again (default: SFNA 13)
     --timeout S                  inactivity timeout in seconds (default 90)
+    --grace S                    on SIGINT/SIGTERM, let sessions finish this long, then ESID 05 (default 5)
     --trace FILE                 append every command and decision as JSON lines
 
   send FILE...      send files to a partner (initiator)
@@ -38,6 +39,7 @@ commands:
     --buffer N --credit N        offer these (default 99999 and 999)
     --compress                   offer buffer compression
     --no-restart                 do not offer restart
+    --level N                    offer protocol level N (5 = OFTP 2.0, 4 = 1.4, 2/1 = 1.3)
     --wait-eerp S                wait up to S seconds for every EERP (polling in new sessions)
     --inbox DIR                  accept files the partner has for us into DIR
     --timeout S                  inactivity timeout in seconds (default 90)
@@ -281,9 +283,11 @@ async function serve(args: string[]): Promise<number> {
       'no-restart': { type: 'boolean', default: false },
       'max-file-size': { type: 'string' },
       'allow-duplicates': { type: 'boolean', default: false },
+      grace: { type: 'string', default: '5' },
     },
   });
   void positionals;
+  const grace = intOption(values.grace, '--grace', 0, 3600)!;
   if (!values.local) throw new UsageError('serve needs --local ID[:PASSWORD]');
   if (!values.partner?.length) throw new UsageError('serve needs at least one --partner ID:PASSWORD');
   const local = splitId(values.local, '--local', false);
@@ -333,7 +337,7 @@ async function serve(args: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
-  await server.close();
+  await server.close(grace * 1000);
   await trace.close();
   process.stdout.write(`${now()} stopped\n`);
   return 0;
@@ -356,6 +360,7 @@ async function send(args: string[]): Promise<number> {
       'no-restart': { type: 'boolean', default: false },
       'wait-eerp': { type: 'string' },
       inbox: { type: 'string' },
+      level: { type: 'string' },
       timeout: { type: 'string', default: '90' },
       trace: { type: 'string' },
     },
@@ -374,6 +379,9 @@ async function send(args: string[]): Promise<number> {
   const recordLength = intOption(values['record-length'], '--record-length', 1, 99999);
   if ((format === 'F' || format === 'V') && recordLength === undefined) throw new UsageError(`--format ${format} needs --record-length`);
   const waitEerp = intOption(values['wait-eerp'], '--wait-eerp', 0, 86400);
+  const level = values.level === undefined ? undefined : Number(values.level);
+  if (level !== undefined && ![1, 2, 4, 5].includes(level)) throw new UsageError(`--level must be 1, 2, 4 or 5, not ${JSON.stringify(values.level)}`);
+  if (positionals.length === 0 && !values.inbox) throw new UsageError('send needs at least one FILE (or --inbox DIR to only collect files and receipts)');
   const timeout = intOption(values.timeout, '--timeout', 1, 86400)!;
   const trace = traceOption(values.trace);
   let result: ClientResult;
@@ -395,6 +403,7 @@ async function send(args: string[]): Promise<number> {
         ...(values.buffer ? { bufferSize: intOption(values.buffer, '--buffer', 128, 99999)! } : {}),
         ...(values.credit ? { credit: intOption(values.credit, '--credit', 1, 999)! } : {}),
         compression: values.compress,
+        ...(level !== undefined ? { level } : {}),
         ...(values['no-restart'] ? { restart: false } : {}),
       },
       timeoutMs: timeout * 1000,

@@ -83,7 +83,8 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
   const waiting = (): boolean => files.some((f) => f.result.status === 'sent' && !f.result.receipt);
 
   const matchReceipt = (r: Eerp | Nerp): void => {
-    const f = files.find((x) => x.result.datasetName === r.datasetName && x.result.date === r.date && x.result.time === r.time);
+    // OFTP 1.3 receipts carry YYMMDD and HHMMSS: compare the part both forms share.
+    const f = files.find((x) => x.result.datasetName === r.datasetName && x.result.date.endsWith(r.date) && x.result.time.startsWith(r.time));
     if (!f) return;
     f.result.receipt = r.type === 'EERP' ? { type: 'EERP' } : { type: 'NERP', reason: r.reason, text: r.text };
   };

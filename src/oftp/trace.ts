@@ -4,6 +4,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { OftpCommand } from './codec/commands';
 import { SECRET_MASK, showField, summarizeCommand } from './codec/describe';
 import type { FieldInfo } from './codec/fields';
+import { describeReason } from './codec/reasons';
 import type { Tolerance } from './codec/tolerances';
 
 export type TraceDirection = 'in' | 'out' | 'event';
@@ -65,6 +66,9 @@ export function commandRecord(
     raw: hex,
   };
   if (truncated) record.rawTruncated = true;
+  if (command.type === 'ESID' || command.type === 'SFNA' || command.type === 'EFNA' || command.type === 'NERP') {
+    record.reason = { kind: command.type, code: command.reason, text: describeReason(command.type, command.reason).slice(3) };
+  }
   if (!isData) {
     record.fields = fields.map((f) => ({ name: f.name, offset: f.offset, length: f.length, value: f.secret ? showField(f) : f.value }));
   }

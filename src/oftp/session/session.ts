@@ -319,6 +319,7 @@ export class OftpSession {
           continue;
         }
         await this.expect('RTR', 'WF_RTR');
+        this.event('receipt-sent', `${item.receipt.type} for ${item.receipt.datasetName} ${item.receipt.date} ${item.receipt.time} to ${item.receipt.destination}`, { datasetName: item.receipt.datasetName, type: item.receipt.type });
         sentSomething = true;
         await this.config.hooks.outboundResult(item, { status: 'sent' }, this.info);
         continue;
@@ -361,6 +362,7 @@ export class OftpSession {
         }
         case 'EERP':
         case 'NERP':
+          this.event('receipt-received', `${c.type} for ${c.datasetName} ${c.date} ${c.time} from ${c.originator}${c.type === 'NERP' ? `: ${describeReason('NERP', c.reason)}${c.text ? ` (${c.text})` : ''}` : ''}`, { datasetName: c.datasetName, type: c.type }, c.type === 'NERP' ? { kind: 'NERP', code: c.reason } : undefined);
           await this.config.hooks.receivedReceipt(c, this.info);
           await this.channel.send({ type: 'RTR' });
           idleAfterCd = false;
@@ -478,6 +480,19 @@ export class OftpSession {
     const p = this.params!;
     const proposal = p.restart ? item.restartProposal : 0;
     const sfid: Sfid = { type: 'SFID', ...item.sfid, restartPosition: proposal };
+    if (this.channel.level < 5) {
+      if (FILE_FORMATS_OPAQUE(sfid) || sfid.fileSize > 9_999_999) {
+        const text = FILE_FORMATS_OPAQUE(sfid)
+          ? `${sfid.datasetName} needs OFTP 2.0 file services; the partner speaks level ${this.channel.level}`
+          : `${sfid.datasetName} is too large for OFTP 1.x size fields`;
+        this.event('file-refused', text, { datasetName: sfid.datasetName });
+        await this.config.hooks.outboundResult(item, { status: 'refused', command: 'SFNA', reason: 99, retry: false, text }, this.info);
+        return false;
+      }
+      // OFTP 1.x has no description, no original size, and OFTP 1.3 has 6-digit dates and times.
+      Object.assign(sfid, { description: '', originalFileSize: 0, cipherSuite: 0, signedEerp: false });
+      if (this.channel.level < 4) Object.assign(sfid, { date: sfid.date.slice(-6), time: sfid.time.slice(0, 6) });
+    }
     await this.channel.send(sfid);
     const answer = await this.receive();
     if (answer.command.type === 'SFNA') {
