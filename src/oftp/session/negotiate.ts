@@ -16,17 +16,8 @@ export interface Capabilities {
   secureAuthentication: boolean;
 }
 
-/** What both sides agreed. */
-export interface SessionParameters {
-  level: number;
-  bufferSize: number;
-  /** Our side's role after negotiation: S, R or B. */
-  mode: TransferMode;
-  compression: boolean;
-  restart: boolean;
-  credit: number;
-  secureAuthentication: boolean;
-}
+/** What both sides agreed, in the same terms (mode is our side's role after negotiation). */
+export type SessionParameters = Capabilities;
 
 export type Negotiation =
   | { ok: true; params: SessionParameters }
