@@ -12,6 +12,9 @@ import { runClient, type ClientResult } from './oftp/client';
 import { describeReason } from './oftp/codec/reasons';
 import { OftpServer } from './oftp/server';
 import { jsonLinesSink, type TraceSink } from './oftp/trace';
+import { fingerprint, writeDevCertificates } from './oftp/security/certs';
+import type { TlsIdentity } from './oftp/security/tls';
+import { randomBytes } from 'node:crypto';
 
 const USAGE = `usage: oftp2 <command> [options]
 
@@ -29,6 +32,11 @@ commands:
     --timeout S                  inactivity timeout in seconds (default 90)
     --grace S                    on SIGINT/SIGTERM, let sessions finish this long, then ESID 05 (default 5)
     --trace FILE                 append every command and decision as JSON lines
+    --tls                        TLS 1.2/1.3 (default port 6619) with --cert FILE --key FILE or --pfx FILE
+    --require-client-cert        partners must present a TLS client certificate ...
+    --partner-cert ID=FILE       ... and it must be this one (PEM), repeatable
+    --ca FILE                    CA for client certificates, repeatable
+    --passphrase-file FILE       key/PKCS#12 passphrase (or OFTP2_KEY_PASSPHRASE)
 
   send FILE...      send files to a partner (initiator)
     --to H:N                     the partner's server (required)
@@ -44,6 +52,13 @@ commands:
     --inbox DIR                  accept files the partner has for us into DIR
     --timeout S                  inactivity timeout in seconds (default 90)
     --trace FILE                 append every command and decision as JSON lines
+    --tls                        connect with TLS; verify the server with --ca FILE or --pin SHA256
+    --cert FILE --key FILE       our TLS client certificate (or --pfx FILE, --passphrase-file FILE)
+
+  certs DIR         write a development CA and certificates (PEM, PKCS#12) for every role
+    --local NAME --partner NAME  certificate names (default server, partner); --partner repeatable
+    --host H                     names the TLS server certificates answer on (default localhost, 127.0.0.1)
+    --passphrase-file FILE       PKCS#12 passphrase (default: a random one, written to DIR/p12-passphrase.txt)
 
   decode [FILE|-]   decode one side of a captured OFTP stream (binary or hex dump) command by command
     --format F      auto (default), hex or binary
@@ -68,6 +83,8 @@ function main(argv: string[]): number | Promise<number> {
         return serve(rest);
       case 'send':
         return send(rest);
+      case 'certs':
+        return certs(rest);
       case undefined:
       case '-h':
       case '--help':
@@ -226,7 +243,6 @@ async function runMain(): Promise<void> {
   }
 }
 
-void runMain();
 
 // ---------------------------------------------------------------------------------------------------------
 // serve and send
@@ -270,7 +286,7 @@ async function serve(args: string[]): Promise<number> {
     allowPositionals: false,
     options: {
       host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '3305' },
+      port: { type: 'string' },
       inbox: { type: 'string', default: 'inbox' },
       outbox: { type: 'string' },
       local: { type: 'string' },
@@ -284,6 +300,9 @@ async function serve(args: string[]): Promise<number> {
       'max-file-size': { type: 'string' },
       'allow-duplicates': { type: 'boolean', default: false },
       grace: { type: 'string', default: '5' },
+      ...TLS_OPTIONS,
+      'require-client-cert': { type: 'boolean', default: false },
+      'partner-cert': { type: 'string', multiple: true },
     },
   });
   void positionals;
@@ -295,10 +314,22 @@ async function serve(args: string[]): Promise<number> {
     const { code, password } = splitId(p, '--partner', true);
     return { code, password: password! };
   });
-  const port = intOption(values.port, '--port', 0, 65535)!;
+  // RFC 5024 §2.4: odette-ftp 3305, odette-ftps 6619.
+  const port = intOption(values.port ?? (values.tls ? '6619' : '3305'), '--port', 0, 65535)!;
   const timeout = intOption(values.timeout, '--timeout', 1, 86400)!;
+  const identity = tlsIdentity(values);
+  if (values.tls && !identity.pfx && !identity.certPem) throw new UsageError('--tls needs our certificate: --cert FILE --key FILE, or --pfx FILE');
+  if (!values.tls && (values['require-client-cert'] || values['partner-cert']?.length)) throw new UsageError('--require-client-cert and --partner-cert need --tls');
+  for (const pc of values['partner-cert'] ?? []) {
+    const eq = pc.indexOf('=');
+    if (eq < 1) throw new UsageError('--partner-cert must be ID=FILE');
+    const partner = partners.find((p) => p.code === pc.slice(0, eq));
+    if (!partner) throw new UsageError(`--partner-cert names ${pc.slice(0, eq)}, which is not a --partner`);
+    (partner as { clientCertPem?: string }).clientCertPem = readText(pc.slice(eq + 1), '--partner-cert');
+  }
   const trace = traceOption(values.trace);
   const server = new OftpServer({
+    ...(values.tls ? { tls: { ...identity, requireClientCert: values['require-client-cert'], ...(values.ca?.length ? { caPem: values.ca.map((f) => readText(f, '--ca')) } : {}) } } : {}),
     host: values.host,
     port,
     localCode: local.code,
@@ -363,9 +394,12 @@ async function send(args: string[]): Promise<number> {
       level: { type: 'string' },
       timeout: { type: 'string', default: '90' },
       trace: { type: 'string' },
+      ...TLS_OPTIONS,
+      pin: { type: 'string' },
     },
   });
   if (!values.to) throw new UsageError('send needs --to HOST:PORT');
+  if (!values.tls && (values.pin || values.ca?.length)) throw new UsageError('--ca and --pin need --tls');
   const to = /^(.+):(\d+)$/.exec(values.to);
   if (!to) throw new UsageError(`--to must be HOST:PORT, not ${JSON.stringify(values.to)}`);
   const port = intOption(to[2], '--to port', 1, 65535)!;
@@ -410,6 +444,7 @@ async function send(args: string[]): Promise<number> {
       ...(values.inbox ? { inbox: values.inbox } : {}),
       ...(waitEerp !== undefined ? { waitEerpMs: waitEerp * 1000 } : {}),
       trace: trace.sink,
+      ...(values.tls ? { tls: { ...tlsIdentity(values), ...(values.ca?.length ? { caPem: values.ca.map((f) => readText(f, '--ca')) } : {}), ...(values.pin ? { pinnedFingerprint: values.pin } : {}) } } : {}),
     });
   } finally {
     await trace.close();
@@ -425,3 +460,75 @@ async function send(args: string[]): Promise<number> {
   }
   return 0;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// TLS and certificates
+
+const TLS_OPTIONS = {
+  tls: { type: 'boolean', default: false },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  pfx: { type: 'string' },
+  'passphrase-file': { type: 'string' },
+  ca: { type: 'string', multiple: true },
+} as const;
+
+function readText(path: string, option: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${option}: cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Our certificate and key from the options; the passphrase from a file or OFTP2_KEY_PASSPHRASE, never argv. */
+function tlsIdentity(values: { cert?: string; key?: string; pfx?: string; 'passphrase-file'?: string }): TlsIdentity {
+  const passphrase = values['passphrase-file'] ? readText(values['passphrase-file'], '--passphrase-file').trim() : process.env.OFTP2_KEY_PASSPHRASE;
+  if (values.pfx && (values.cert || values.key)) throw new UsageError('give --pfx, or --cert with --key, not both');
+  if (!!values.cert !== !!values.key) throw new UsageError('--cert and --key go together');
+  let pfx: Buffer | undefined;
+  if (values.pfx) {
+    try {
+      pfx = readFileSync(values.pfx);
+    } catch (e) {
+      throw new UsageError(`--pfx: cannot read ${values.pfx}: ${(e as Error).message}`);
+    }
+  }
+  return {
+    ...(pfx ? { pfx } : {}),
+    ...(values.cert ? { certPem: readText(values.cert, '--cert'), keyPem: readText(values.key!, '--key') } : {}),
+    ...(passphrase ? { passphrase } : {}),
+  };
+}
+
+async function certs(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      local: { type: 'string' },
+      partner: { type: 'string', multiple: true },
+      'passphrase-file': { type: 'string' },
+      host: { type: 'string', multiple: true },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('certs needs one folder to write to');
+  const dir = positionals[0]!;
+  const names = [values.local ?? 'server', ...(values.partner ?? ['partner'])];
+  for (const n of names) if (!/^[A-Za-z0-9._-]+$/.test(n)) throw new UsageError(`certificate name ${JSON.stringify(n)} may hold only letters, digits, . _ -`);
+  let passphrase = values['passphrase-file'] ? readText(values['passphrase-file'], '--passphrase-file').trim() : process.env.OFTP2_KEY_PASSPHRASE;
+  const written: string[] = [];
+  if (!passphrase) {
+    passphrase = randomBytes(12).toString('base64url');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'p12-passphrase.txt'), `${passphrase}\n`, { mode: 0o600 });
+    written.push('p12-passphrase.txt');
+  }
+  const set = await writeDevCertificates(dir, names.map((name) => ({ name })), passphrase, values.host?.length ? values.host : undefined);
+  written.push(...set.files);
+  for (const f of written) process.stdout.write(`${join(dir, f)}\n`);
+  for (const n of names) process.stdout.write(`${n}: SHA-256 ${fingerprint(readFileSync(join(dir, `${n}.pem`), 'utf8'))}\n`);
+  return 0;
+}
+
+void runMain();

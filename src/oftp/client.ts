@@ -5,6 +5,7 @@ import { connect, type Socket } from 'node:net';
 import type { Eerp, Nerp, Ssid } from './codec/commands';
 import { describeReason } from './codec/reasons';
 import { Inbox } from './inbox';
+import { connectTls, type TlsClientOptions } from './security/tls';
 import { outboundFile, type OutboundFileOptions } from './outbound';
 import { DEFAULT_CAPABILITIES, type Capabilities } from './session/negotiate';
 import { OftpSession, type Outbound, type OutboundFile, type SessionHooks, type SessionOutcome } from './session/session';
@@ -27,6 +28,8 @@ export interface ClientConfig {
   /** After sending, keep polling for EERPs up to this long (ms). */
   waitEerpMs?: number;
   trace?: TraceSink;
+  /** Session-level encryption: connect with TLS. */
+  tls?: TlsClientOptions;
   /** Called for each session's outcome (for logging). */
   onSession?: (outcome: SessionOutcome, index: number) => void;
 }
@@ -136,7 +139,8 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
 
     let socket: Socket;
     try {
-      socket = await openSocket(config.host, config.port, Math.min(timeoutMs, 30_000));
+      const connectTimeout = Math.min(timeoutMs, 30_000);
+      socket = config.tls ? await connectTls(config.host, config.port, config.tls, connectTimeout) : await openSocket(config.host, config.port, connectTimeout);
     } catch (e) {
       return { ok: false, files: files.map((f) => f.result), sessions, error: (e as Error).message };
     }

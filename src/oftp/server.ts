@@ -4,12 +4,15 @@
 import { EventEmitter } from 'node:events';
 import { mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
-import type { Eerp, Nerp, Ssid } from './codec/commands';
+import { encodeCommand, type Eerp, type Nerp, type Ssid } from './codec/commands';
+import { encodeStb } from './codec/stb';
 import type { RecordLayout } from './codec/data';
 import { Inbox, safeName } from './inbox';
 import { outboundFile } from './outbound';
+import { describeCertificate, fingerprintOf, TLS_MIN_VERSION, validityProblem, type TlsServerOptions } from './security/tls';
 import { DEFAULT_CAPABILITIES, type Capabilities } from './session/negotiate';
 import { OftpSession, type Outbound, type SessionHooks, type SessionInfo, type SessionOutcome } from './session/session';
 import type { TraceRecord, TraceSink } from './trace';
@@ -19,6 +22,8 @@ export interface PartnerConfig {
   code: string;
   /** The password it must send in SSIDPSWD. */
   password: string;
+  /** Its TLS client certificate (PEM): required to match when the server requires client certificates. */
+  clientCertPem?: string;
 }
 
 export interface ServerConfig {
@@ -40,6 +45,8 @@ export interface ServerConfig {
   recordLayout?: RecordLayout;
   /** Sessions at once; more are refused with ESID 08 (default 500). */
   maxSessions?: number;
+  /** Session-level encryption: TLS with our certificate, optionally requiring client certificates. */
+  tls?: TlsServerOptions;
   trace?: TraceSink;
 }
 
@@ -78,7 +85,22 @@ export class OftpServer extends EventEmitter<ServerEvents> {
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */
   async listen(): Promise<{ host: string; port: number }> {
     await this.inbox.load();
-    const server = createServer((socket) => this.accept(socket));
+    const tls = this.config.tls;
+    const server: Server = tls
+      ? createTlsServer(
+          {
+            minVersion: TLS_MIN_VERSION,
+            ...(tls.pfx ? { pfx: tls.pfx, passphrase: tls.passphrase } : { cert: tls.certPem, key: tls.keyPem, passphrase: tls.passphrase }),
+            requestCert: !!tls.requireClientCert,
+            // We check client certificates ourselves, to say precisely what is wrong with them.
+            rejectUnauthorized: false,
+            ...(tls.caPem ? { ca: tls.caPem } : {}),
+          },
+          (socket) => this.acceptTls(socket),
+        ).on('tlsClientError', (e, socket) => {
+          this.trace({ time: new Date().toISOString(), session: 'TLS', direction: 'event', command: 'tls-failed', summary: `TLS handshake with ${socket.remoteAddress ?? 'a client'}${socket.remotePort ? `:${socket.remotePort}` : ''} failed: ${e.message}`, detail: { code: (e as NodeJS.ErrnoException).code } });
+        })
+      : createServer((socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -101,7 +123,31 @@ export class OftpServer extends EventEmitter<ServerEvents> {
     this.emit('trace', r);
   };
 
-  private accept(socket: Socket): void {
+  /** Checks a TLS client before any OFTP command: a certificate when required, in date, and a partner's. */
+  private acceptTls(socket: TLSSocket): void {
+    const tls = this.config.tls!;
+    let cert: PeerCertificate | undefined;
+    if (tls.requireClientCert) {
+      const peer = socket.getPeerCertificate();
+      const refuse = (why: string): void => {
+        this.trace({ time: new Date().toISOString(), session: 'TLS', direction: 'event', command: 'tls-refused', summary: `${socket.remoteAddress}:${socket.remotePort}: ${why}` });
+        // Tell the partner why in the protocol's own words before hanging up, instead of a bare close.
+        socket.end(encodeStb(encodeCommand({ type: 'ESID', reason: 99, text: `TLS: ${why}`.slice(0, 999) })));
+        setTimeout(() => socket.destroy(), 2000).unref();
+      };
+      if (!peer || !peer.raw) return refuse('no client certificate (this server requires one)');
+      const dates = validityProblem(peer);
+      if (dates) return refuse(`client ${dates}`);
+      const known = this.config.partners.some((p) => p.clientCertPem && fingerprintOf(p.clientCertPem) === peer.fingerprint256);
+      if (!known && !socket.authorized) {
+        return refuse(`client certificate ${describeCertificate(peer)} is no partner's and was not issued by a trusted CA (${socket.authorizationError ?? 'unknown CA'})`);
+      }
+      cert = peer;
+    }
+    this.accept(socket, cert);
+  }
+
+  private accept(socket: Socket, clientCert?: PeerCertificate): void {
     const id = `S${++this.counter}`;
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
@@ -113,7 +159,7 @@ export class OftpServer extends EventEmitter<ServerEvents> {
       capabilities: this.capabilities,
       timeoutMs: this.config.timeoutMs,
       trace: this.trace,
-      hooks: this.hooksFor(id),
+      hooks: this.hooksFor(id, clientCert),
     });
     this.emit('session-start', { id, remote });
     session.channel.trace({ direction: 'event', command: 'accepted', summary: `connection from ${remote}`, detail: { remote } });
@@ -125,7 +171,7 @@ export class OftpServer extends EventEmitter<ServerEvents> {
     this.sessions.set(id, { session, socket, done });
   }
 
-  private hooksFor(sessionId: string): SessionHooks {
+  private hooksFor(sessionId: string, clientCert?: PeerCertificate): SessionHooks {
     const offered = new Set<string>();
     const server = this;
     return {
@@ -134,6 +180,14 @@ export class OftpServer extends EventEmitter<ServerEvents> {
         const partner = server.config.partners.find((p) => p.code === ssid.code);
         if (!partner) return { ok: false, esidReason: 3, text: `Odette ID ${ssid.code || '(blank)'} is not a configured partner` };
         if (!sameSecret(partner.password, ssid.password)) return { ok: false, esidReason: 4, text: `wrong password for ${ssid.code}` };
+        if (clientCert) {
+          const expected = partner.clientCertPem ? fingerprintOf(partner.clientCertPem) : undefined;
+          if (expected !== clientCert.fingerprint256) {
+            const owner = server.config.partners.find((p) => p.clientCertPem && fingerprintOf(p.clientCertPem) === clientCert.fingerprint256);
+            const text = `TLS client certificate ${describeCertificate(clientCert)} is ${owner ? `${owner.code}'s` : 'not configured'}, not ${ssid.code}'s`;
+            return { ok: false, esidReason: 4, text };
+          }
+        }
         return { ok: true };
       },
       startFile: (sfid, info) => server.inbox.startFile(sfid, info),
