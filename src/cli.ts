@@ -37,6 +37,9 @@ commands:
     --partner-cert ID=FILE       ... and it must be this one (PEM), repeatable
     --ca FILE                    CA for client certificates, repeatable
     --passphrase-file FILE       key/PKCS#12 passphrase (or OFTP2_KEY_PASSPHRASE)
+    --secure-auth POLICY         secure authentication (SSIDAUTH): required, optional or off (default)
+    --auth-key FILE              our key that opens partners' challenges (default: --key)
+    --partner-auth-cert ID=FILE  a partner's session-authentication certificate, repeatable
 
   send FILE...      send files to a partner (initiator)
     --to H:N                     the partner's server (required)
@@ -54,6 +57,8 @@ commands:
     --trace FILE                 append every command and decision as JSON lines
     --tls                        connect with TLS; verify the server with --ca FILE or --pin SHA256
     --cert FILE --key FILE       our TLS client certificate (or --pfx FILE, --passphrase-file FILE)
+    --secure-auth                secure authentication with --auth-key FILE (default --key) and
+    --partner-auth-cert FILE     the partner's session-authentication certificate
 
   certs DIR         write a development CA and certificates (PEM, PKCS#12) for every role
     --local NAME --partner NAME  certificate names (default server, partner); --partner repeatable
@@ -303,6 +308,9 @@ async function serve(args: string[]): Promise<number> {
       ...TLS_OPTIONS,
       'require-client-cert': { type: 'boolean', default: false },
       'partner-cert': { type: 'string', multiple: true },
+      'secure-auth': { type: 'string' },
+      'auth-key': { type: 'string' },
+      'partner-auth-cert': { type: 'string', multiple: true },
     },
   });
   void positionals;
@@ -327,8 +335,19 @@ async function serve(args: string[]): Promise<number> {
     if (!partner) throw new UsageError(`--partner-cert names ${pc.slice(0, eq)}, which is not a --partner`);
     (partner as { clientCertPem?: string }).clientCertPem = readText(pc.slice(eq + 1), '--partner-cert');
   }
+  const secureAuth = values['secure-auth'];
+  if (secureAuth !== undefined && !['required', 'optional', 'off'].includes(secureAuth)) throw new UsageError('--secure-auth must be required, optional or off');
+  for (const pc of values['partner-auth-cert'] ?? []) {
+    const eq = pc.indexOf('=');
+    const partner = eq > 0 ? partners.find((p) => p.code === pc.slice(0, eq)) : undefined;
+    if (!partner) throw new UsageError('--partner-auth-cert must be ID=FILE for a --partner ID');
+    (partner as { authCertPem?: string }).authCertPem = readText(pc.slice(eq + 1), '--partner-auth-cert');
+  }
+  const authKey = values['auth-key'] ?? values.key;
+  if (secureAuth && secureAuth !== 'off' && !authKey) throw new UsageError('--secure-auth needs our private key: --auth-key FILE (or --key FILE)');
   const trace = traceOption(values.trace);
   const server = new OftpServer({
+    ...(secureAuth && secureAuth !== 'off' ? { secureAuth: { policy: secureAuth as 'required' | 'optional', keyPem: readText(authKey!, '--auth-key'), ...(identity.passphrase ? { passphrase: identity.passphrase } : {}) } } : {}),
     ...(values.tls ? { tls: { ...identity, requireClientCert: values['require-client-cert'], ...(values.ca?.length ? { caPem: values.ca.map((f) => readText(f, '--ca')) } : {}) } } : {}),
     host: values.host,
     port,
@@ -396,8 +415,14 @@ async function send(args: string[]): Promise<number> {
       trace: { type: 'string' },
       ...TLS_OPTIONS,
       pin: { type: 'string' },
+      'secure-auth': { type: 'boolean', default: false },
+      'auth-key': { type: 'string' },
+      'partner-auth-cert': { type: 'string' },
     },
   });
+  if (values['secure-auth'] && (!(values['auth-key'] ?? values.key) || !values['partner-auth-cert'])) {
+    throw new UsageError('--secure-auth needs --auth-key FILE (or --key FILE) and --partner-auth-cert FILE');
+  }
   if (!values.to) throw new UsageError('send needs --to HOST:PORT');
   if (!values.tls && (values.pin || values.ca?.length)) throw new UsageError('--ca and --pin need --tls');
   const to = /^(.+):(\d+)$/.exec(values.to);
@@ -444,6 +469,7 @@ async function send(args: string[]): Promise<number> {
       ...(values.inbox ? { inbox: values.inbox } : {}),
       ...(waitEerp !== undefined ? { waitEerpMs: waitEerp * 1000 } : {}),
       trace: trace.sink,
+      ...(values['secure-auth'] ? { secureAuth: { keyPem: readText((values['auth-key'] ?? values.key)!, '--auth-key'), partnerCertPem: readText(values['partner-auth-cert']!, '--partner-auth-cert'), ...(tlsIdentity(values).passphrase ? { passphrase: tlsIdentity(values).passphrase } : {}) } } : {}),
       ...(values.tls ? { tls: { ...tlsIdentity(values), ...(values.ca?.length ? { caPem: values.ca.map((f) => readText(f, '--ca')) } : {}), ...(values.pin ? { pinnedFingerprint: values.pin } : {}) } } : {}),
     });
   } finally {

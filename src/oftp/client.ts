@@ -30,6 +30,8 @@ export interface ClientConfig {
   trace?: TraceSink;
   /** Session-level encryption: connect with TLS. */
   tls?: TlsClientOptions;
+  /** Secure authentication: our key, and the partner's session-authentication certificate. */
+  secureAuth?: { keyPem: string; passphrase?: string; partnerCertPem: string };
   /** Called for each session's outcome (for logging). */
   onSession?: (outcome: SessionOutcome, index: number) => void;
 }
@@ -79,7 +81,7 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
     files.push({ outbound, result: { path: f.path, datasetName: outbound.sfid.datasetName, date: outbound.sfid.date, time: outbound.sfid.time, status: 'not-sent' } });
   }
   const inbox = config.inbox ? new Inbox({ dir: config.inbox, localCode: config.localCode }) : undefined;
-  const capabilities: Capabilities = { ...DEFAULT_CAPABILITIES, mode: inbox ? 'B' : 'S', ...config.capabilities };
+  const capabilities: Capabilities = { ...DEFAULT_CAPABILITIES, mode: inbox ? 'B' : 'S', ...config.capabilities, secureAuthentication: !!config.secureAuth };
   const timeoutMs = config.timeoutMs ?? 90_000;
   const sessions: SessionOutcome[] = [];
   const deadline = Date.now() + (config.waitEerpMs ?? 0);
@@ -153,6 +155,14 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
       timeoutMs,
       trace: config.trace,
       hooks,
+      ...(config.secureAuth
+        ? {
+            secureAuth: {
+              keys: { keyPem: config.secureAuth.keyPem, ...(config.secureAuth.passphrase ? { passphrase: config.secureAuth.passphrase } : {}) },
+              peerCertPem: () => config.secureAuth!.partnerCertPem,
+            },
+          }
+        : {}),
     });
     const outcome = await session.run();
     sessions.push(outcome);

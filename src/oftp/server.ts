@@ -14,7 +14,7 @@ import { Inbox, safeName } from './inbox';
 import { outboundFile } from './outbound';
 import { describeCertificate, fingerprintOf, TLS_MIN_VERSION, validityProblem, type TlsServerOptions } from './security/tls';
 import { DEFAULT_CAPABILITIES, type Capabilities } from './session/negotiate';
-import { OftpSession, type Outbound, type SessionHooks, type SessionInfo, type SessionOutcome } from './session/session';
+import { OftpSession, type Outbound, type SecureAuthPolicy, type SessionHooks, type SessionInfo, type SessionOutcome } from './session/session';
 import type { TraceRecord, TraceSink } from './trace';
 
 export interface PartnerConfig {
@@ -24,6 +24,10 @@ export interface PartnerConfig {
   password: string;
   /** Its TLS client certificate (PEM): required to match when the server requires client certificates. */
   clientCertPem?: string;
+  /** Its session-authentication certificate (PEM): we encrypt our challenge to it. */
+  authCertPem?: string;
+  /** Overrides the server's secure-authentication policy for this partner. */
+  secureAuth?: SecureAuthPolicy;
 }
 
 export interface ServerConfig {
@@ -47,6 +51,8 @@ export interface ServerConfig {
   maxSessions?: number;
   /** Session-level encryption: TLS with our certificate, optionally requiring client certificates. */
   tls?: TlsServerOptions;
+  /** Secure authentication (SSIDAUTH): policy, and our key that opens partners' challenges. */
+  secureAuth?: { policy: SecureAuthPolicy; keyPem: string; passphrase?: string };
   trace?: TraceSink;
 }
 
@@ -160,6 +166,14 @@ export class OftpServer extends EventEmitter<ServerEvents> {
       timeoutMs: this.config.timeoutMs,
       trace: this.trace,
       hooks: this.hooksFor(id, clientCert),
+      ...(this.config.secureAuth
+        ? {
+            secureAuth: {
+              keys: { keyPem: this.config.secureAuth.keyPem, ...(this.config.secureAuth.passphrase ? { passphrase: this.config.secureAuth.passphrase } : {}) },
+              peerCertPem: (code: string) => this.config.partners.find((p) => p.code === code)?.authCertPem,
+            },
+          }
+        : {}),
     });
     this.emit('session-start', { id, remote });
     session.channel.trace({ direction: 'event', command: 'accepted', summary: `connection from ${remote}`, detail: { remote } });
@@ -188,7 +202,7 @@ export class OftpServer extends EventEmitter<ServerEvents> {
             return { ok: false, esidReason: 4, text };
           }
         }
-        return { ok: true };
+        return { ok: true, secureAuth: partner.secureAuth ?? server.config.secureAuth?.policy ?? 'off' };
       },
       startFile: (sfid, info) => server.inbox.startFile(sfid, info),
       async receivedReceipt(receipt, info) {

@@ -109,7 +109,7 @@ test('a partner that goes silent is cut by the inactivity timer with ESID 09', a
     assert.match(esid.text, /inactivity/);
     assert.ok(waited >= 900 && waited < 4000, `cut after ${waited} ms`);
     await peer.closed();
-    await server.waitFor(/S1 ended: session failed: 09 Time out/);
+    await server.waitFor(/S1 ended: session failed: we ended the session with ESID 09 Time out/);
   } finally {
     await server.stop();
   }

@@ -7,6 +7,7 @@ import { VirtualFileReader, VirtualFileWriter, type RecordLayout } from '../code
 import { OftpDecodeError, OftpEncodeError } from '../codec/errors';
 import { describeReason } from '../codec/reasons';
 import type { Tolerance } from '../codec/tolerances';
+import { answerChallenge, ChallengeError, makeChallenge, responseMatches, type AuthKeys, type ChallengeCipher } from '../security/auth';
 import type { TraceSink } from '../trace';
 import { ChannelClosedError, CommandChannel, type Received } from './channel';
 import { acceptResponder, answerInitiator, type Capabilities, type SessionParameters } from './negotiate';
@@ -58,9 +59,12 @@ export interface SessionInfo {
   params: SessionParameters;
 }
 
+/** Whether a partner must, may or must not use secure authentication (SSIDAUTH). */
+export type SecureAuthPolicy = 'required' | 'optional' | 'off';
+
 export interface SessionHooks {
-  /** Responder: is the initiator known and its password right? */
-  authenticate?(ssid: Ssid): Promise<{ ok: true } | { ok: false; esidReason: number; text: string }>;
+  /** Responder: is the initiator known and its password right? And its secure-authentication policy. */
+  authenticate?(ssid: Ssid): Promise<{ ok: true; secureAuth?: SecureAuthPolicy } | { ok: false; esidReason: number; text: string }>;
   /** Initiator: is the responder who we expected? */
   verifyResponder?(ssid: Ssid): { ok: true } | { ok: false; esidReason: number; text: string };
   startFile(sfid: Sfid, session: SessionInfo): Promise<FileDecision>;
@@ -81,6 +85,8 @@ export interface SessionConfig {
   hooks: SessionHooks;
   trace?: TraceSink;
   userData?: string;
+  /** Secure authentication: our key for challenges sent to us, and the partner's certificate to challenge it. */
+  secureAuth?: { keys: AuthKeys; peerCertPem: (partner: string) => string | undefined; cipher?: ChallengeCipher };
 }
 
 export interface SessionOutcome {
@@ -188,7 +194,7 @@ export class OftpSession {
       // The line is gone; the outcome still says why.
     }
     this.event('aborted', `aborted with ESID ${describeReason('ESID', reason)}: ${text}`, undefined, { kind: 'ESID', code: reason });
-    return { ok: false, esid: { reason, text, by: 'us' }, error: `${describeReason('ESID', reason)}: ${text}`, tolerances: [] };
+    return { ok: false, esid: { reason, text, by: 'us' }, error: `we ended the session with ESID ${describeReason('ESID', reason)}: ${text}`, tolerances: [] };
   }
 
   private async sendEsid(reason: number, text: string): Promise<void> {
@@ -248,13 +254,64 @@ export class OftpSession {
     const ssid = await this.expect('SSID', 'A_NC_ONLY');
     this.partner = ssid.code;
     const auth = this.config.hooks.authenticate ? await this.config.hooks.authenticate(ssid) : { ok: true as const };
-    if (!auth.ok) await this.abort(auth.esidReason, auth.text);
-    const n = answerInitiator(ssid, this.config.capabilities);
+    if (!auth.ok) return this.abort(auth.esidReason, auth.text);
+    // SSIDAUTH is not negotiated: we answer what the initiator asked if our policy for it allows that.
+    const policy: SecureAuthPolicy = auth.secureAuth ?? (this.config.capabilities.secureAuthentication ? 'required' : 'off');
+    const wanted = ssid.secureAuthentication;
+    if (wanted && policy === 'off') await this.abort(12, `${ssid.code} asks for secure authentication, which is off for it here`);
+    if (!wanted && policy === 'required') await this.abort(12, `secure authentication is required for ${ssid.code}`);
+    if (wanted && (ssid.level < 5 || !this.config.secureAuth?.peerCertPem(ssid.code))) {
+      await this.abort(12, ssid.level < 5 ? 'secure authentication needs OFTP 2.0' : `no session-authentication certificate is configured for ${ssid.code}`);
+    }
+    const n = answerInitiator(ssid, { ...this.config.capabilities, secureAuthentication: wanted });
     if (!n.ok) return this.abort(n.esidReason, n.text);
     this.params = n.params;
     this.channel.level = n.params.level;
     await this.channel.send(this.localSsid(n.params));
     this.negotiated();
+    if (n.params.secureAuthentication) await this.authenticateAsResponder();
+  }
+
+  /** Responder side of §4.2.3: challenge the initiator first, then answer its challenge. */
+  private async authenticateAsResponder(): Promise<void> {
+    await this.expect('SECD', 'WF_SECD');
+    await this.challengePeer();
+    await this.channel.send({ type: 'SECD' });
+    await this.answerPeer();
+    this.event('authenticated', `secure authentication with ${this.partner} succeeded both ways`);
+  }
+
+  /** Initiator side: answer the responder's challenge, then challenge it. */
+  private async authenticateAsInitiator(): Promise<void> {
+    await this.channel.send({ type: 'SECD' });
+    await this.answerPeer();
+    await this.expect('SECD', 'WF_SECD');
+    await this.challengePeer();
+    this.event('authenticated', `secure authentication with ${this.partner} succeeded both ways`);
+  }
+
+  private async challengePeer(): Promise<void> {
+    const cert = this.config.secureAuth?.peerCertPem(this.partner);
+    if (!cert) return this.abort(12, `no session-authentication certificate is configured for ${this.partner}`);
+    const { challenge, expected } = makeChallenge(cert, this.config.secureAuth!.cipher);
+    await this.channel.send({ type: 'AUCH', challenge });
+    const aurp = await this.expect('AURP', 'WF_AURP');
+    if (!responseMatches(expected, aurp.response)) {
+      await this.abort(11, `${this.partner}'s response does not match our challenge: it holds a different key than the certificate we have for it`);
+    }
+  }
+
+  private async answerPeer(): Promise<void> {
+    const auch = await this.expect('AUCH', 'WF_AUCH');
+    if (!this.config.secureAuth) return this.abort(12, 'secure authentication is not configured here');
+    let response: Buffer;
+    try {
+      response = answerChallenge(auch.challenge, this.config.secureAuth.keys);
+    } catch (e) {
+      if (!(e instanceof ChallengeError)) throw e;
+      return this.abort(11, `cannot answer ${this.partner}'s challenge: ${e.message}`);
+    }
+    await this.channel.send({ type: 'AURP', response });
   }
 
   private async startAsInitiator(): Promise<void> {
@@ -270,6 +327,10 @@ export class OftpSession {
     this.params = n.params;
     this.channel.level = n.params.level;
     this.negotiated();
+    if (n.params.secureAuthentication) {
+      if (n.params.level < 5) await this.abort(12, 'secure authentication needs OFTP 2.0');
+      await this.authenticateAsInitiator();
+    }
   }
 
   private negotiated(): void {
