@@ -113,7 +113,7 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
       async nextOutbound(info) {
         if (inbox) {
           for (const r of await inbox.pendingReceipts(info.partner)) {
-            const item = Object.assign({ kind: 'receipt' as const, receipt: r.eerp }, { key: r.key });
+            const item = Object.assign({ kind: 'receipt' as const, receipt: r.receipt }, { key: r.key });
             if ([...offered].some((o) => (o as { key?: string }).key === r.key)) continue;
             offered.add(item);
             return item;

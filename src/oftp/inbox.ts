@@ -6,7 +6,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import type { Eerp, Sfid } from './codec/commands';
+import type { Eerp, Nerp, Sfid } from './codec/commands';
 import type { RecordLayout } from './codec/data';
 import type { FileDecision, FileSink, SessionInfo } from './session/session';
 
@@ -37,7 +37,7 @@ export interface ReceivedFileMeta {
   sha256: string;
   restartedAt?: number;
   tolerances: string[];
-  eerp: { status: EerpStatus; sentAt?: string; session?: string; error?: string };
+  eerp: { status: EerpStatus; sentAt?: string; session?: string; error?: string; nerp?: { reason: number; text: string } };
 }
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
@@ -164,33 +164,45 @@ export class Inbox {
     if (meta) this.received.set(key, meta);
   }
 
-  /** EERPs owed to a partner for files received from it, oldest first. */
-  async pendingReceipts(partner: string): Promise<Array<{ eerp: Eerp; key: string }>> {
+  /** Receipts owed to a partner for files received from it, oldest first: EERP, or NERP when refused. */
+  async pendingReceipts(partner: string): Promise<Array<{ receipt: Eerp | Nerp; key: string }>> {
     await this.load();
     return [...this.received.entries()]
       .filter(([, m]) => m.partner === partner && m.eerp.status === 'pending')
       .sort((a, b) => a[1].receivedAt.localeCompare(b[1].receivedAt))
-      .map(([key, m]) => ({
-        key,
-        eerp: {
-          type: 'EERP',
-          datasetName: m.sfid.datasetName,
-          date: m.sfid.date,
-          time: m.sfid.time,
-          userData: '',
-          destination: m.sfid.originator,
-          originator: m.sfid.destination,
-          hash: Buffer.alloc(0),
-          signature: Buffer.alloc(0),
-        },
-      }));
+      .map(([key, m]) => {
+        const id = { datasetName: m.sfid.datasetName, date: m.sfid.date, time: m.sfid.time, destination: m.sfid.originator, originator: m.sfid.destination, hash: Buffer.alloc(0), signature: Buffer.alloc(0) };
+        const receipt: Eerp | Nerp = m.eerp.nerp
+          ? { type: 'NERP', ...id, creator: this.options.localCode, reason: m.eerp.nerp.reason, text: m.eerp.nerp.text }
+          : { type: 'EERP', ...id, userData: '' };
+        return { key, receipt };
+      });
+  }
+
+  /**
+   * Refuses a file after it was received (e.g. its processing failed): the partner gets a NERP with the
+   * reason (RFC 5024 §5.3.14) instead of the EERP, in this session or its next one.
+   */
+  refuseAfterReceipt(key: string, reason: number, text: string): boolean {
+    const meta = this.received.get(key);
+    if (!meta || meta.eerp.status !== 'pending') return false;
+    meta.eerp = { status: 'pending', nerp: { reason, text } };
+    const { metaPath, ...onDisk } = meta;
+    void writeFile(metaPath, JSON.stringify(onDisk, null, 2)).catch(() => undefined);
+    return true;
+  }
+
+  /** The key under which a received file is known: originator, dataset name, date and time. */
+  static keyOf(originator: string, file: Pick<Sfid, 'datasetName' | 'date' | 'time'>): string {
+    return fileKey(originator, file);
   }
 
   /** Records that the EERP for a file went out, or could not be sent at all. */
   async receiptSent(key: string, session: string, error?: string): Promise<void> {
     const meta = this.received.get(key);
     if (!meta) return;
-    meta.eerp = error ? { status: 'failed', session, error } : { status: 'sent', sentAt: new Date().toISOString(), session };
+    const nerp = meta.eerp.nerp ? { nerp: meta.eerp.nerp } : {};
+    meta.eerp = error ? { status: 'failed', session, error, ...nerp } : { status: 'sent', sentAt: new Date().toISOString(), session, ...nerp };
     const { metaPath, ...onDisk } = meta;
     await writeFile(metaPath, JSON.stringify(onDisk, null, 2));
   }

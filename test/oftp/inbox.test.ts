@@ -52,5 +52,5 @@ test('the inbox refuses a wrong destination (02), an empty name (01), a file ove
   // A new Inbox on the same folder remembers the file and the receipt still owed.
   const again = new Inbox({ dir: inbox.dir, localCode: 'O0013US' });
   assert.equal(((await again.startFile(sfid(), session)) as { reason: number }).reason, 13);
-  assert.equal((await again.pendingReceipts('O0013THEM'))[0]!.eerp.datasetName, 'ORDERS');
+  assert.equal((await again.pendingReceipts('O0013THEM'))[0]!.receipt.datasetName, 'ORDERS');
 });
