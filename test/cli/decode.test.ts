@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { tempDir } from '../helpers/files';
 
 const ROOT = resolve(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -25,7 +25,7 @@ function hexFileBytes(path: string): Buffer {
   return Buffer.from(text.replace(/\s+/g, ''), 'hex');
 }
 
-const tmp = mkdtempSync(join(tmpdir(), 'oftp2-decode-'));
+const tmp = tempDir('decode');
 
 test('decodes the example capture: one line per command, fields, tolerances and the EFID check', () => {
   const r = run(['decode', INITIATOR]);

@@ -3,11 +3,10 @@
 // cut by the inactivity timer with ESID 09.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, startServer } from '../helpers/cli';
-import { received, sha256File, writeContent } from '../helpers/files';
+import { received, sha256File, writeContent, tempDir } from '../helpers/files';
 import { ScriptedPeer } from '../helpers/peer';
 
 const MiB = 1024 * 1024;
@@ -32,7 +31,7 @@ function killAt(inbox: string, bytes: number, kill: () => void): { stop: () => v
 }
 
 test('a transfer cut at about 40% resumes from the restart position and ends byte-identical', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oftp2-restart-'));
+  const dir = tempDir('restart');
   const inbox = join(dir, 'inbox');
   const file = join(dir, 'big.dat');
   const digest = await writeContent(file, 100 * MiB, 'random', 40);
@@ -78,7 +77,7 @@ test('a transfer cut at about 40% resumes from the restart position and ends byt
 });
 
 test('a server killed mid-transfer leaves no file in the inbox', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oftp2-kill-server-'));
+  const dir = tempDir('kill-server');
   const inbox = join(dir, 'inbox');
   const file = join(dir, 'big.dat');
   await writeContent(file, 100 * MiB, 'random', 41);
@@ -97,7 +96,7 @@ test('a server killed mid-transfer leaves no file in the inbox', async () => {
 });
 
 test('a partner that goes silent is cut by the inactivity timer with ESID 09', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oftp2-silent-'));
+  const dir = tempDir('silent');
   const server = await startServer(['--local', 'O0013SERVER:SRVPW', '--partner', 'O0013CLIENT:CLIPW', '--inbox', join(dir, 'inbox'), '--timeout', '1']);
   try {
     const peer = await ScriptedPeer.connect(server.host, server.port);

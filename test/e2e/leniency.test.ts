@@ -3,12 +3,11 @@
 // replayed byte for byte against `oftp2 serve`; its file must be stored byte-correct.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StbParser } from '../../src/oftp/codec/stb';
 import { ROOT, startServer } from '../helpers/cli';
-import { received } from '../helpers/files';
+import { received, tempDir } from '../helpers/files';
 import { ScriptedPeer } from '../helpers/peer';
 
 /** SHA-256 of the 4130-octet file in the example capture (computed when the example was generated). */
@@ -25,7 +24,7 @@ function captureFrames(): Buffer[] {
 }
 
 test('the Go client session of the digest is accepted and its file stored byte-correct', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oftp2-lenient-'));
+  const dir = tempDir('lenient');
   const inbox = join(dir, 'inbox');
   // The Go client sends a blank password; this partner is configured with one.
   const server = await startServer(['--local', 'O0013RESPONDER:SECRET', '--partner', 'O0013INITIATOR:', '--inbox', inbox]);

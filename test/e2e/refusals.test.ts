@@ -3,15 +3,14 @@
 // files over the size limit (SFNA 06).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodeCommand, type Sfid } from '../../src/oftp/codec/commands';
 import { runCli, startServer, type RunningServer } from '../helpers/cli';
-import { received, writeContent } from '../helpers/files';
+import { received, writeContent, tempDir } from '../helpers/files';
 import { ScriptedPeer, ssid } from '../helpers/peer';
 
-const dir = mkdtempSync(join(tmpdir(), 'oftp2-refuse-'));
+const dir = tempDir('refuse');
 // The inbox sits two levels down so '../../x' would land inside `dir` if names were not made safe.
 const inbox = join(dir, 'a', 'b', 'inbox');
 let server: RunningServer;

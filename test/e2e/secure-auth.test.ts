@@ -5,15 +5,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCertificate } from '../../src/oftp/security/certs';
 import { answerChallenge } from '../../src/oftp/security/auth';
 import { runCli, startServer, type RunningServer } from '../helpers/cli';
 import { ScriptedPeer, ssid } from '../helpers/peer';
+import { tempDir } from '../helpers/files';
 
-const dir = mkdtempSync(join(tmpdir(), 'oftp2-auth-'));
+const dir = tempDir('auth');
 const p = (n: string): string => join(dir, n);
 const ca = createCertificate({ commonName: 'Auth CA', isCa: true });
 for (const name of ['server', 'client', 'other']) {

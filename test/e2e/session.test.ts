@@ -3,13 +3,12 @@
 // SIGTERM mid-transfer, and argument errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, startServer } from '../helpers/cli';
-import { received, sha256, writeContent } from '../helpers/files';
+import { received, sha256, writeContent, tempDir } from '../helpers/files';
 
-const fresh = (name: string): string => mkdtempSync(join(tmpdir(), `oftp2-${name}-`));
+const fresh = (name: string): string => tempDir(name);
 const SERVER = ['--local', 'O0013SERVER:SRVPW', '--partner', 'O0013CLIENT:CLIPW'];
 const CLIENT = ['--local', 'O0013CLIENT:CLIPW', '--partner', 'O0013SERVER:SRVPW'];
 

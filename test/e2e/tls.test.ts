@@ -3,14 +3,13 @@
 // trace line), PKCS#12 server identity, and the client's server verification (CA, pin, wrong CA).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCertificate, fingerprint, toPkcs12, type IssuedCertificate } from '../../src/oftp/security/certs';
 import { runCli, startServer, type RunningServer } from '../helpers/cli';
-import { received } from '../helpers/files';
+import { received, tempDir } from '../helpers/files';
 
-const dir = mkdtempSync(join(tmpdir(), 'oftp2-tls-'));
+const dir = tempDir('tls');
 const path = (name: string): string => join(dir, name);
 function save(name: string, c: IssuedCertificate): void {
   writeFileSync(path(`${name}.pem`), c.certPem);

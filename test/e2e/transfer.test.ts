@@ -3,14 +3,12 @@
 // byte-identical with the right EFID counts, and the sender must get its EERP.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startServer, type RunningServer } from '../helpers/cli';
-import { received, sha256File, writeContent, type Shape } from '../helpers/files';
+import { received, sha256File, writeContent, type Shape, tempDir } from '../helpers/files';
 
 const MiB = 1024 * 1024;
-const dir = mkdtempSync(join(tmpdir(), 'oftp2-transfer-'));
+const dir = tempDir('transfer');
 const inbox = join(dir, 'inbox');
 let server: RunningServer;
 

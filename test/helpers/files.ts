@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Random } from './random';
 
@@ -81,4 +83,16 @@ export async function received(inbox: string, datasetName?: string): Promise<Arr
     }
   }
   return out;
+}
+
+const temps: string[] = [];
+process.on('exit', () => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh folder under the OS temp dir, removed when the test process exits (test files hold GiBs). */
+export function tempDir(name: string): string {
+  const d = mkdtempSync(join(tmpdir(), `oftp2-${name}-`));
+  temps.push(d);
+  return d;
 }

@@ -1,12 +1,10 @@
 // Untrusted dataset names become one safe path component, and the inbox's decisions on an SFID.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Sfid } from '../../src/oftp/codec/commands';
 import { Inbox, safeName } from '../../src/oftp/inbox';
 import type { SessionInfo } from '../../src/oftp/session/session';
+import { tempDir } from '../helpers/files';
 
 test('safeName keeps ordinary names and defuses paths, dots, devices and odd characters', () => {
   const cases: Array<[string, string]> = [
@@ -31,7 +29,7 @@ const sfid = (over: Partial<Sfid> = {}): Sfid => ({ type: 'SFID', datasetName: '
 const session: SessionInfo = { id: 'S1', role: 'responder', partner: 'O0013THEM', params: { level: 5, bufferSize: 4096, mode: 'R', compression: false, restart: true, credit: 10, secureAuthentication: false } };
 
 test('the inbox refuses a wrong destination (02), an empty name (01), a file over the limit (06), a duplicate (13)', async () => {
-  const inbox = new Inbox({ dir: mkdtempSync(join(tmpdir(), 'oftp2-inbox-')), localCode: 'O0013US', maxFileSize: 10 * 1024 });
+  const inbox = new Inbox({ dir: tempDir('inbox'), localCode: 'O0013US', maxFileSize: 10 * 1024 });
   assert.deepEqual(await inbox.startFile(sfid({ destination: 'O0013OTHER' }), session), { accept: false, reason: 2, retry: false, text: 'destination O0013OTHER is not O0013US' });
   assert.equal(((await inbox.startFile(sfid({ datasetName: '' }), session)) as { reason: number }).reason, 1);
   assert.equal(((await inbox.startFile(sfid({ fileSize: 11 }), session)) as { reason: number }).reason, 6);

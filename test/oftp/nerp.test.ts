@@ -2,15 +2,15 @@
 // client reports the NERP and fails: the in-process server and client, over real loopback sockets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runClient } from '../../src/oftp/client';
 import { Inbox } from '../../src/oftp/inbox';
 import { OftpServer } from '../../src/oftp/server';
+import { tempDir } from '../helpers/files';
 
 test('a file refused after receipt: NERP 34 with its text reaches the sender, which fails', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oftp2-nerp-'));
+  const dir = tempDir('nerp');
   const server = new OftpServer({ port: 0, localCode: 'O0013SERVER', localPassword: 'SRVPW', partners: [{ code: 'O0013CLIENT', password: 'CLIPW' }], inbox: join(dir, 'inbox') });
   // Stands in for the process runtime: the file arrives, processing fails, the partner must be told.
   server.on('trace', (r) => {
