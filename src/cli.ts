@@ -365,6 +365,7 @@ async function serve(args: string[]): Promise<number> {
       ...(values['no-compress'] ? { compression: false } : {}),
       ...(values['no-restart'] ? { restart: false } : {}),
     },
+    traceCommands: !!trace.sink,
     trace: (r) => {
       trace.sink?.(r);
       if (r.direction === 'event') process.stdout.write(`${now()} ${r.session} ${r.command}: ${r.summary}\n`);

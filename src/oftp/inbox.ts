@@ -247,7 +247,7 @@ class InboxFileSink implements FileSink {
     this.bytes = init.restart.bytes;
     // A fresh file is hashed as it streams; a restarted one is hashed from disk at the end.
     this.hash = init.restart.bytes === 0 ? createHash('sha256') : undefined;
-    this.out = createWriteStream(init.partialPath, { flags: init.restart.bytes ? 'r+' : 'w', start: init.restart.bytes, highWaterMark: 1024 * 1024 });
+    this.out = createWriteStream(init.partialPath, { flags: init.restart.bytes ? 'r+' : 'w', start: init.restart.bytes, highWaterMark: 8 * 1024 * 1024 });
     this.out.on('error', (e) => {
       this.streamError = e;
     });
@@ -263,10 +263,18 @@ class InboxFileSink implements FileSink {
     this.bytes += bytes.length;
     if (limit !== undefined && this.bytes > limit) return; // refused at EFID with EFNA 06; nothing more stored
     this.hash?.update(bytes);
-    if (!this.out.write(bytes)) await new Promise<void>((res, rej) => {
-      this.out.once('drain', res);
-      this.out.once('error', rej);
-    });
+    if (!this.out.write(bytes)) {
+      await new Promise<void>((res, rej) => {
+        const done = (e?: Error): void => {
+          this.out.off('drain', done);
+          this.out.off('error', done);
+          if (e) rej(e);
+          else res();
+        };
+        this.out.on('drain', done);
+        this.out.on('error', done);
+      });
+    }
   }
 
   private async close(): Promise<void> {

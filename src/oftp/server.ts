@@ -49,6 +49,8 @@ export interface ServerConfig {
   recordLayout?: RecordLayout;
   /** Sessions at once; more are refused with ESID 08 (default 500). */
   maxSessions?: number;
+  /** false: trace session events only, not every command (the CLI without --trace). Default true. */
+  traceCommands?: boolean;
   /** Session-level encryption: TLS with our certificate, optionally requiring client certificates. */
   tls?: TlsServerOptions;
   /** Secure authentication (SSIDAUTH): policy, and our key that opens partners' challenges. */
@@ -165,6 +167,7 @@ export class OftpServer extends EventEmitter<ServerEvents> {
       capabilities: this.capabilities,
       timeoutMs: this.config.timeoutMs,
       trace: this.trace,
+      traceCommands: this.config.traceCommands,
       hooks: this.hooksFor(id, clientCert),
       ...(this.config.secureAuth
         ? {

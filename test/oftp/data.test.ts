@@ -721,3 +721,39 @@ test('text-record-per-line: a T file sent one line per record gets its CR-LFs ba
   const t5 = reader('T');
   assert.equal(Buffer.concat([t5.push(hex('c3 7a c3 7a')), t5.finish()]).toString('latin1'), 'zzz\r\nzzz\r\n');
 });
+
+test('reuse: compacting DATA buffers in place gives the same file and counts as copying', () => {
+  const r = new Random(4242);
+  for (const format of ['U', 'T', 'F'] as const) {
+    for (const compression of [false, true]) {
+      const size = format === 'F' ? 80 * 3000 : 250_000;
+      const file = Buffer.alloc(size);
+      for (let i = 0; i < size; ) {
+        const n = Math.min(size - i, r.int(1, 200));
+        if (r.next() < 0.3) file.fill(r.int(0, 255), i, i + n);
+        else for (let k = 0; k < n; k++) file[i + k] = r.int(0, 255);
+        i += n;
+      }
+      const w = new VirtualFileWriter({ format, maxRecordLength: format === 'F' ? 80 : 0, bufferSize: 4096, compression });
+      const buffers = [...w.write(file), ...w.end()];
+      const copying = new VirtualFileReader({ format, maxRecordLength: format === 'F' ? 80 : 0 });
+      const reusing = new VirtualFileReader({ format, maxRecordLength: format === 'F' ? 80 : 0 });
+      const a: Buffer[] = [];
+      const b: Buffer[] = [];
+      for (const buf of buffers) {
+        a.push(Buffer.from(copying.push(buf.subarray(1))));
+        b.push(Buffer.from(reusing.push(Buffer.from(buf.subarray(1)), { reuse: true })));
+      }
+      a.push(copying.finish());
+      b.push(reusing.finish());
+      assert.ok(Buffer.concat(b).equals(file), `${format} compression ${compression}: file`);
+      assert.ok(Buffer.concat(a).equals(Buffer.concat(b)));
+      assert.deepEqual(reusing.counts, copying.counts);
+    }
+  }
+  // The Go client's padding after end of file, compacted in place.
+  const last = Buffer.concat([Buffer.from([0x3f]), Buffer.alloc(63, 0x41), Buffer.from([0xa7]), Buffer.alloc(39, 0x42), Buffer.alloc(920, 0)]);
+  const reader = new VirtualFileReader({ format: 'U', maxRecordLength: 0 });
+  assert.equal(reader.push(last, { reuse: true }).length, 102);
+  assert.deepEqual(reader.tolerances, ['padding-after-eof']);
+});

@@ -136,7 +136,7 @@ test(`${ITERATIONS} random and mutated inputs give a result or a typed decode er
       try {
         for (let n = r.int(1, 3); n > 0; n--) {
           const payload = r.bytes(r.int(0, 300));
-          const out = reader.push(payload);
+          const out = reader.push(payload, { reuse: r.next() < 0.5 });
           assert.ok(Buffer.isBuffer(out));
         }
         reader.finish();

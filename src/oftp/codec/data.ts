@@ -58,6 +58,32 @@ export function parseSubrecords(payload: Uint8Array): Subrecord[] {
   return out;
 }
 
+/** Checks a DATA payload's subrecord structure; counts its file octets, subrecords and compressed ones. */
+export function scanSubrecords(payload: Buffer): { octets: number; subrecords: number; compressed: number; dataAfterEor: boolean } {
+  let pos = 0;
+  let octets = 0;
+  let subrecords = 0;
+  let compressed = 0;
+  let eorSeen = false;
+  let dataAfterEor = false;
+  const end = payload.length;
+  while (pos < end) {
+    const h = payload[pos]!;
+    const count = h & COUNT_MASK;
+    const size = h & COMPRESSED_FLAG ? 1 : count;
+    if (pos + 1 + size > end) {
+      throw dataError('truncated', pos + 1, `subrecord header 0x${h.toString(16).padStart(2, '0')} needs ${size} octet(s), only ${end - pos - 1} left in the buffer`);
+    }
+    if (eorSeen && (count > 0 || h & EOR_FLAG)) dataAfterEor = true;
+    if (h & EOR_FLAG) eorSeen = true;
+    if (h & COMPRESSED_FLAG) compressed++;
+    octets += count;
+    subrecords++;
+    pos += 1 + size;
+  }
+  return { octets, subrecords, compressed, dataAfterEor };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Receiving: DATA payloads → local file bytes.
 
@@ -99,18 +125,32 @@ export class VirtualFileReader {
   }
 
   /** Accepts one DATA payload (octets after 'D'); returns the local file octets it yields. */
-  push(payload: Uint8Array): Buffer {
-    const subrecords = parseSubrecords(payload);
-    let size = this.held ? this.recordLength : 0;
-    for (const s of subrecords) size += s.count;
+  push(payload: Uint8Array, options: { reuse?: boolean } = {}): Buffer {
+    // Hot path (every DATA buffer): walk the headers twice, once to check and size, once to copy, and
+    // allocate nothing per subrecord.
+    const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    const scan = scanSubrecords(buf);
+    const { octets, subrecords } = scan;
+    const plainLayout = this.format === 'U' || this.format === 'T' || this.format === 'F';
+    if (options.reuse && plainLayout && !this.held && scan.compressed === 0 && !(this.format !== 'F' && (this.endOfFile || scan.dataAfterEor))) {
+      return this.compactInPlace(buf);
+    }
+    const from = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    const size = (this.held ? this.recordLength : 0) + octets;
     const structured = this.format === 'F' || this.format === 'V';
     // Room for what the local layout adds: an LF or a 2-octet prefix per V record, CR-LF per T line.
-    const extra = structured || this.format === 'T' ? subrecords.length * 2 + 2 : 0;
+    const extra = structured || this.format === 'T' ? subrecords * 2 + 2 : 0;
     const out = Buffer.allocUnsafe(size + extra);
     let o = 0;
-    for (const s of subrecords) {
+    let pos = 0;
+    while (pos < buf.length) {
+      const offset = pos;
+      const h = buf[pos]!;
+      const count = h & COUNT_MASK;
+      const compressed = (h & COMPRESSED_FLAG) !== 0;
+      pos += compressed ? 2 : 1 + count;
       if (this.endOfFile) {
-        if (s.count === 0 && !s.endOfRecord) {
+        if (count === 0 && !(h & EOR_FLAG)) {
           this.tolerate('padding-after-eof');
           continue;
         }
@@ -120,33 +160,68 @@ export class VirtualFileReader {
           o = this.endTextLine(out, o);
           this.endOfFile = false;
         } else {
-          throw dataError('range', s.offset, `data after the end-of-file subrecord of a ${this.format} file`, 12);
+          throw dataError('range', offset, `data after the end-of-file subrecord of a ${this.format} file`, 12);
         }
       }
-      if (s.count > 0) {
-        this.recordLength += s.count;
+      if (count > 0) {
+        this.recordLength += count;
         if (structured && this.recordLength > this.maxRecordLength) {
-          throw dataError('range', s.offset, `record ${this.records + 1} is longer than the ${this.format === 'F' ? 'record' : 'maximum record'} length ${this.maxRecordLength}`, 5);
+          throw dataError('range', offset, `record ${this.records + 1} is longer than the ${this.format === 'F' ? 'record' : 'maximum record'} length ${this.maxRecordLength}`, 5);
         }
         const target = this.held ?? out;
-        const at = this.held ? this.recordLength - s.count : o;
+        const at = this.held ? this.recordLength - count : o;
+        const to = new Uint8Array(target.buffer, target.byteOffset, target.length);
         if (this.held && this.recordLength > this.held.length) {
-          throw dataError('range', s.offset, `record ${this.records + 1} is longer than 65535 octets, too long for a 2-octet length prefix`, 5);
+          throw dataError('range', offset, `record ${this.records + 1} is longer than 65535 octets, too long for a 2-octet length prefix`, 5);
         }
-        if (s.compressed) {
-          const b = payload[s.offset + 1]!;
-          target.fill(b, at, at + s.count);
+        if (compressed) {
+          const b = buf[offset + 1]!;
+          target.fill(b, at, at + count);
           this.lastOctet = b;
         } else {
-          target.set(payload.subarray(s.offset + 1, s.offset + 1 + s.count), at);
-          this.lastOctet = payload[s.offset + s.count]!;
+          // Plain Uint8Array views: Buffer views and Buffer#copy cost an object per 63-octet subrecord.
+          to.set(from.subarray(offset + 1, offset + 1 + count), at);
+          this.lastOctet = buf[offset + count]!;
         }
-        if (!this.held) o += s.count;
-        this.units += s.count;
+        if (!this.held) o += count;
+        this.units += count;
       }
-      if (s.endOfRecord) o = this.endRecord(out, o, s.offset);
+      if (h & EOR_FLAG) o = this.endRecord(out, o, offset);
     }
     return out.subarray(0, o);
+  }
+
+  /**
+   * The common case (U, T or F, no compressed subrecords): drop the headers by moving the data left within
+   * the payload itself, which the caller gave up. copyWithin is a plain memmove, with no allocation.
+   */
+  private compactInPlace(buf: Buffer): Buffer {
+    const u = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    let o = 0;
+    let pos = 0;
+    while (pos < u.length) {
+      const offset = pos;
+      const h = u[pos]!;
+      const count = h & COUNT_MASK;
+      pos += 1 + count;
+      if (this.endOfFile) {
+        // Only zero-length padding can follow the end of a U/T file here (checked by the scan).
+        this.tolerate('padding-after-eof');
+        continue;
+      }
+      if (count > 0) {
+        this.recordLength += count;
+        if (this.format === 'F' && this.recordLength > this.maxRecordLength) {
+          throw dataError('range', offset, `record ${this.records + 1} is longer than the record length ${this.maxRecordLength}`, 5);
+        }
+        u.copyWithin(o, offset + 1, offset + 1 + count);
+        o += count;
+        this.units += count;
+        this.lastOctet = u[o - 1]!;
+      }
+      if (h & EOR_FLAG) o = this.endRecord(buf, o, offset);
+    }
+    return buf.subarray(0, o);
   }
 
   private endRecord(out: Buffer, o: number, offset: number): number {
@@ -253,6 +328,8 @@ export class DataBufferPacker {
   private pendingOctet = 0;
   private pendingCount = 0;
   private readonly ready: Buffer[] = [];
+  /** The buffer being filled, as a plain Uint8Array for cheap copies. */
+  private view!: Uint8Array;
 
   constructor(
     readonly bufferSize: number,
@@ -265,8 +342,10 @@ export class DataBufferPacker {
   }
 
   private newBuffer(): Buffer {
-    const b = Buffer.allocUnsafe(this.bufferSize);
+    // allocUnsafeSlow: a buffer of its own, not a slice of Node's shared pool, since it is handed on.
+    const b = Buffer.allocUnsafeSlow(this.bufferSize);
     b[0] = DATA_CODE;
+    this.view = new Uint8Array(b.buffer, b.byteOffset, b.length);
     return b;
   }
 
@@ -289,7 +368,8 @@ export class DataBufferPacker {
     if (n < 16) {
       for (let k = 0; k < n; k++) this.buf[this.pos + k] = src[from + k]!;
     } else {
-      this.buf.set(src.subarray(from, from + n), this.pos);
+      // Plain Uint8Array views: a Buffer view (or Buffer#copy) costs far more per 63-octet subrecord.
+      this.view.set(src.subarray(from, from + n), this.pos);
     }
     this.pos += n;
   }
@@ -343,7 +423,9 @@ export class DataBufferPacker {
   }
 
   /** Appends record content; compression (when negotiated) turns runs of equal octets into 2-octet subrecords. */
-  write(src: Uint8Array): void {
+  write(chunk: Uint8Array): void {
+    // Work on a plain Uint8Array: views of it are much cheaper to make than views of a Buffer.
+    const src = Buffer.isBuffer(chunk) ? new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length) : chunk;
     if (!this.compression) {
       this.literal(src, 0, src.length);
       return;

@@ -33,6 +33,8 @@ export interface ChannelOptions {
   /** Inactivity timeout in milliseconds: nothing received or written for this long aborts the session. */
   timeoutMs: number;
   trace?: TraceSink;
+  /** Trace every command (default), or only the session's events (cheaper: no record per DATA buffer). */
+  traceCommands?: boolean;
 }
 
 const HIGH_WATER = 4 * 1024 * 1024;
@@ -103,7 +105,7 @@ export class CommandChannel {
           throw e;
         }
         const received: Received = { command: decoded.command, raw, fields: decoded.fields, tolerances: decoded.tolerances };
-        if (this.options.trace) this.options.trace(commandRecord(this.options.sessionId, 'in', decoded.command, raw, decoded.fields, decoded.tolerances));
+        if (this.options.trace && this.options.traceCommands !== false) this.options.trace(commandRecord(this.options.sessionId, 'in', decoded.command, raw, decoded.fields, decoded.tolerances));
         this.deliver(received);
       });
     } catch (e) {
@@ -156,7 +158,7 @@ export class CommandChannel {
   async sendBuffer(command: OftpCommand, buf: Buffer, fields?: FieldInfo[]): Promise<void> {
     // After a timeout or bad input the line is still up, and the ESID saying why must still go out.
     if (this.socket.destroyed || !this.socket.writable) throw this.failure ?? new ChannelClosedError('closed', 'the connection is closed');
-    if (this.options.trace) {
+    if (this.options.trace && this.options.traceCommands !== false) {
       const f = fields ?? (command.type === 'DATA' ? [] : decodeCommand(buf, { level: this.level }).fields);
       this.options.trace(commandRecord(this.options.sessionId, 'out', command, buf, f));
     }

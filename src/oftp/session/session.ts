@@ -84,6 +84,8 @@ export interface SessionConfig {
   timeoutMs?: number;
   hooks: SessionHooks;
   trace?: TraceSink;
+  /** false: trace only events, not every command (see ChannelOptions.traceCommands). */
+  traceCommands?: boolean;
   userData?: string;
   /** Secure authentication: our key for challenges sent to us, and the partner's certificate to challenge it. */
   secureAuth?: { keys: AuthKeys; peerCertPem: (partner: string) => string | undefined; cipher?: ChallengeCipher };
@@ -122,7 +124,7 @@ export class OftpSession {
     private readonly config: SessionConfig,
   ) {
     this.timeoutMs = config.timeoutMs ?? 90_000;
-    this.channel = new CommandChannel(socket, { sessionId: config.id, timeoutMs: this.timeoutMs, trace: config.trace });
+    this.channel = new CommandChannel(socket, { sessionId: config.id, timeoutMs: this.timeoutMs, trace: config.trace, traceCommands: config.traceCommands });
   }
 
   /** Ends the session from our side at once (server shutdown): ESID with the reason, then disconnect. */
@@ -483,7 +485,8 @@ export class OftpSession {
           }
           if (!dataError) {
             try {
-              const bytes = reader.push(c.payload);
+              // The DATA buffer is ours and used once: the reader may compact it in place.
+              const bytes = reader.push(c.payload, { reuse: true });
               if (bytes.length) await sink.write(bytes);
             } catch (e) {
               if (!(e instanceof OftpDecodeError)) throw e;
