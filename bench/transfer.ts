@@ -65,6 +65,37 @@ async function raw(tls: boolean): Promise<number> {
   return mb(size, seconds);
 }
 
+/**
+ * The same file through a plain Node socket pipe between two processes, with no protocol:
+ * fs.createReadStream(file).pipe(socket) here, socket.pipe(fs.createWriteStream(copy)) in a child.
+ */
+async function rawFilePipe(file: string): Promise<number> {
+  const out = join(dir, 'pipe-copy.dat');
+  const receiver = `const net=require('net'),fs=require('fs');const s=net.createServer(c=>{c.pipe(fs.createWriteStream(${JSON.stringify(out)})).on('finish',()=>{process.stdout.write('done\\n');s.close();});});s.listen(0,'127.0.0.1',()=>process.stdout.write('port '+s.address().port+'\\n'));`;
+  const child = spawn(process.execPath, ['-e', receiver], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let text = '';
+  const seen = (re: RegExp): Promise<RegExpMatchArray> =>
+    new Promise((r) => {
+      const check = (): void => {
+        const m = re.exec(text);
+        if (m) r(m);
+      };
+      child.stdout!.on('data', (d: Buffer) => {
+        text += d.toString();
+        check();
+      });
+      check();
+    });
+  const port = Number((await seen(/port (\d+)/))[1]);
+  const started = process.hrtime.bigint();
+  const socket = connect({ host: '127.0.0.1', port });
+  createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(socket);
+  await seen(/done/);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  rmSync(out, { force: true });
+  return mb(size, seconds);
+}
+
 function rssOf(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -118,12 +149,14 @@ async function main(): Promise<void> {
     const file = join(dir, 'big.dat');
     const digest = makeFile(file);
     const rawPlain = await raw(false);
+    const pipe = await rawFilePipe(file);
     const plain = await oftp2(file, digest, false);
     const rawTls = await raw(true);
     const tls = await oftp2(file, digest, true);
     const rows = [
-      ['raw loopback TCP (Node sockets)', `${rawPlain.toFixed(0)} MB/s`, ''],
-      ['OFTP2 send -> serve, plain', `${plain.mbps.toFixed(0)} MB/s`, `${((plain.mbps / rawPlain) * 100).toFixed(0)}% of raw; server RSS ${plain.baselineMiB.toFixed(0)} -> ${plain.peakMiB.toFixed(0)} MiB (+${(plain.peakMiB - plain.baselineMiB).toFixed(0)})`],
+      ['raw loopback TCP, memory to memory', `${rawPlain.toFixed(0)} MB/s`, 'one process, no disk'],
+      ['raw loopback TCP, file pipe', `${pipe.toFixed(0)} MB/s`, 'file -> socket -> file, two processes, no protocol'],
+      ['OFTP2 send -> serve, plain', `${plain.mbps.toFixed(0)} MB/s`, `${((plain.mbps / pipe) * 100).toFixed(0)}% of the file pipe, ${((plain.mbps / rawPlain) * 100).toFixed(0)}% of memory to memory; server RSS ${plain.baselineMiB.toFixed(0)} -> ${plain.peakMiB.toFixed(0)} MiB (+${(plain.peakMiB - plain.baselineMiB).toFixed(0)})`],
       ['raw loopback TLS (Node sockets)', `${rawTls.toFixed(0)} MB/s`, ''],
       ['OFTP2 send -> serve, TLS', `${tls.mbps.toFixed(0)} MB/s`, `${((tls.mbps / rawTls) * 100).toFixed(0)}% of raw TLS; server RSS ${tls.baselineMiB.toFixed(0)} -> ${tls.peakMiB.toFixed(0)} MiB (+${(tls.peakMiB - tls.baselineMiB).toFixed(0)})`],
     ];
@@ -131,7 +164,7 @@ async function main(): Promise<void> {
     for (const [a, b, c] of rows) process.stdout.write(`  ${a!.padEnd(34)} ${b!.padStart(10)}  ${c}\n`);
     const results = join(ROOT, 'bench/results');
     mkdirSync(results, { recursive: true });
-    writeFileSync(join(results, 'transfer.json'), JSON.stringify({ sizeMiB: size / MiB, node: process.version, rawPlain, plain, rawTls, tls }, null, 2));
+    writeFileSync(join(results, 'transfer.json'), JSON.stringify({ sizeMiB: size / MiB, node: process.version, rawPlain, rawFilePipe: pipe, plain, rawTls, tls }, null, 2));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
