@@ -40,6 +40,9 @@ commands:
     --secure-auth POLICY         secure authentication (SSIDAUTH): required, optional or off (default)
     --auth-key FILE              our key that opens partners' challenges (default: --key)
     --partner-auth-cert ID=FILE  a partner's session-authentication certificate, repeatable
+    --decrypt-key FILE           our key for encrypted files (default: --key)
+    --partner-sign-cert ID=FILE  a partner's signature-verification certificate, repeatable
+    --require-signed --require-encrypted --no-zlib --ciphers 02,04,06   file service policy (SFNA 15-20)
 
   send FILE...      send files to a partner (initiator)
     --to H:N                     the partner's server (required)
@@ -59,6 +62,9 @@ commands:
     --cert FILE --key FILE       our TLS client certificate (or --pfx FILE, --passphrase-file FILE)
     --secure-auth                secure authentication with --auth-key FILE (default --key) and
     --partner-auth-cert FILE     the partner's session-authentication certificate
+    --sign                       sign the file (CMS) with --sign-cert/--sign-key (default --cert/--key)
+    --encrypt                    encrypt the file (CMS) for --partner-enc-cert FILE
+    --zlib                       compress the file (CMS, ZLIB); --cipher NN: suite 01-06 (default 02)
 
   certs DIR         write a development CA and certificates (PEM, PKCS#12) for every role
     --local NAME --partner NAME  certificate names (default server, partner); --partner repeatable
@@ -311,6 +317,12 @@ async function serve(args: string[]): Promise<number> {
       'secure-auth': { type: 'string' },
       'auth-key': { type: 'string' },
       'partner-auth-cert': { type: 'string', multiple: true },
+      'decrypt-key': { type: 'string' },
+      'partner-sign-cert': { type: 'string', multiple: true },
+      'require-signed': { type: 'boolean', default: false },
+      'require-encrypted': { type: 'boolean', default: false },
+      'no-zlib': { type: 'boolean', default: false },
+      ciphers: { type: 'string' },
     },
   });
   void positionals;
@@ -345,8 +357,26 @@ async function serve(args: string[]): Promise<number> {
   }
   const authKey = values['auth-key'] ?? values.key;
   if (secureAuth && secureAuth !== 'off' && !authKey) throw new UsageError('--secure-auth needs our private key: --auth-key FILE (or --key FILE)');
+  const signCerts = new Map<string, string>();
+  for (const pc of values['partner-sign-cert'] ?? []) {
+    const eq = pc.indexOf('=');
+    if (eq < 1 || !partners.some((p) => p.code === pc.slice(0, eq))) throw new UsageError('--partner-sign-cert must be ID=FILE for a --partner ID');
+    signCerts.set(pc.slice(0, eq), readText(pc.slice(eq + 1), '--partner-sign-cert'));
+  }
+  const ciphers = values.ciphers?.split(',').map((c) => Number(c));
+  if (ciphers?.some((c) => !Number.isInteger(c) || c < 1 || c > 6)) throw new UsageError('--ciphers must list suites from 01 to 06, e.g. 02,04,06');
+  const decryptKeyPath = values['decrypt-key'] ?? values.key;
+  const decryptionKey = decryptKeyPath ? { keyPem: readText(decryptKeyPath, '--decrypt-key'), ...(identity.passphrase ? { passphrase: identity.passphrase } : {}) } : undefined;
   const trace = traceOption(values.trace);
   const server = new OftpServer({
+    services: (partner: string) => ({
+      ...(decryptionKey ? { decryptionKey } : {}),
+      ...(signCerts.has(partner) ? { signerCertPem: signCerts.get(partner)! } : {}),
+      ...(ciphers ? { allowedSuites: ciphers } : {}),
+      requireSigned: values['require-signed'],
+      requireEncrypted: values['require-encrypted'],
+      allowCompressed: !values['no-zlib'],
+    }),
     ...(secureAuth && secureAuth !== 'off' ? { secureAuth: { policy: secureAuth as 'required' | 'optional', keyPem: readText(authKey!, '--auth-key'), ...(identity.passphrase ? { passphrase: identity.passphrase } : {}) } } : {}),
     ...(values.tls ? { tls: { ...identity, requireClientCert: values['require-client-cert'], ...(values.ca?.length ? { caPem: values.ca.map((f) => readText(f, '--ca')) } : {}) } } : {}),
     host: values.host,
@@ -419,8 +449,28 @@ async function send(args: string[]): Promise<number> {
       'secure-auth': { type: 'boolean', default: false },
       'auth-key': { type: 'string' },
       'partner-auth-cert': { type: 'string' },
+      sign: { type: 'boolean', default: false },
+      'sign-cert': { type: 'string' },
+      'sign-key': { type: 'string' },
+      encrypt: { type: 'boolean', default: false },
+      'partner-enc-cert': { type: 'string' },
+      zlib: { type: 'boolean', default: false },
+      cipher: { type: 'string', default: '02' },
     },
   });
+  const suite = intOption(values.cipher, '--cipher', 1, 6)!;
+  const signCert = values['sign-cert'] ?? values.cert;
+  const signKey = values['sign-key'] ?? values.key;
+  if (values.sign && (!signCert || !signKey)) throw new UsageError('--sign needs --sign-cert FILE and --sign-key FILE (or --cert and --key)');
+  if (values.encrypt && !values['partner-enc-cert']) throw new UsageError('--encrypt needs --partner-enc-cert FILE');
+  const services = values.sign || values.encrypt || values.zlib
+    ? {
+        cipherSuite: suite,
+        ...(values.sign ? { sign: { certPem: readText(signCert!, '--sign-cert'), keyPem: readText(signKey!, '--sign-key'), ...(process.env.OFTP2_KEY_PASSPHRASE ? { passphrase: process.env.OFTP2_KEY_PASSPHRASE } : {}) } } : {}),
+        ...(values.encrypt ? { encryptTo: readText(values['partner-enc-cert']!, '--partner-enc-cert') } : {}),
+        compress: values.zlib,
+      }
+    : undefined;
   if (values['secure-auth'] && (!(values['auth-key'] ?? values.key) || !values['partner-auth-cert'])) {
     throw new UsageError('--secure-auth needs --auth-key FILE (or --key FILE) and --partner-auth-cert FILE');
   }
@@ -458,6 +508,7 @@ async function send(args: string[]): Promise<number> {
         format: format as 'U' | 'F' | 'V' | 'T',
         ...(recordLength !== undefined ? { recordLength } : {}),
         ...(values.dsn !== undefined ? { datasetName: values.dsn } : {}),
+        ...(services ? { services } : {}),
       })),
       capabilities: {
         ...(values.buffer ? { bufferSize: intOption(values.buffer, '--buffer', 128, 99999)! } : {}),

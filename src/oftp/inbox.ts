@@ -9,6 +9,8 @@ import { join, resolve, sep } from 'node:path';
 import type { Eerp, Nerp, Sfid } from './codec/commands';
 import type { RecordLayout } from './codec/data';
 import type { FileDecision, FileSink, SessionInfo } from './session/session';
+import { CmsError } from './security/cms';
+import { refuseServices, unwrapFile, type InboundPolicy } from './security/file-services';
 
 export interface InboxOptions {
   dir: string;
@@ -20,6 +22,8 @@ export interface InboxOptions {
   allowDuplicates?: boolean;
   /** How V records are written locally (default: one record per line). */
   recordLayout?: RecordLayout;
+  /** File services (RFC 5024 §6) accepted from a partner: keys, certificates and policy. */
+  services?: (partner: string) => InboundPolicy;
 }
 
 export type EerpStatus = 'pending' | 'sent' | 'failed';
@@ -36,6 +40,9 @@ export interface ReceivedFileMeta {
   units: number;
   sha256: string;
   restartedAt?: number;
+  /** For secured or compressed files: the file as it travelled, and what was undone. */
+  transmitted?: { size: number; sha256: string };
+  services?: Array<{ kind?: string; algorithm?: string; signer?: string }>;
   tolerances: string[];
   eerp: { status: EerpStatus; sentAt?: string; session?: string; error?: string; nerp?: { reason: number; text: string } };
 }
@@ -118,6 +125,10 @@ export class Inbox {
     }
     if (this.active.has(key)) {
       return { accept: false, reason: 13, retry: true, text: 'this file is being received in another session' };
+    }
+    if (sfid.securityLevel || sfid.compression || sfid.envelope) {
+      const refusal = refuseServices(sfid, this.options.services?.(session.partner) ?? {});
+      if (refusal) return { accept: false, retry: false, ...refusal };
     }
     const limit = this.options.maxFileSize;
     if (limit !== undefined && sfid.fileSize * 1024 > limit + 1023) {
@@ -294,8 +305,28 @@ class InboxFileSink implements FileSink {
         await this.discard();
         return { ok: false, reason: 6, text: `file of ${this.bytes} octets exceeds the limit of ${limit}` };
       }
-      const sha256 = this.hash ? this.hash.digest('hex') : await hashFile(partialPath);
-      await rename(partialPath, finalPath);
+      let sha256 = this.hash ? this.hash.digest('hex') : await hashFile(partialPath);
+      let secured: Pick<ReceivedFileMeta, 'transmitted' | 'services'> = {};
+      if (sfid.securityLevel || sfid.compression || sfid.envelope) {
+        // Undo the file services in reverse order (RFC 5024 §6) into the final place; the sidecar keeps
+        // both the transmitted file's hash (what a signed EERP covers) and the content's.
+        const plain = `${partialPath}.plain`;
+        try {
+          const summary = await unwrapFile(partialPath, plain, sfid, this.inbox.options.services?.(session.partner) ?? {});
+          secured = { transmitted: { size: this.bytes, sha256 }, services: summary.layers.map((l) => ({ ...l })) };
+        } catch (e) {
+          await this.discard();
+          await rm(plain, { force: true });
+          this.inbox.finished(key);
+          if (e instanceof CmsError) return { ok: false, reason: e.answerReason, text: e.message };
+          throw e;
+        }
+        await rm(partialPath, { force: true });
+        await rename(plain, finalPath);
+        sha256 = await hashFile(finalPath);
+      } else {
+        await rename(partialPath, finalPath);
+      }
       await rm(statePath, { force: true });
       const { type: _t, ...fields } = sfid;
       const meta: ReceivedFileMeta = {
@@ -310,6 +341,7 @@ class InboxFileSink implements FileSink {
         units: summary.unitCount,
         sha256,
         ...(this.restartCount ? { restartedAt: this.restartCount } : {}),
+        ...secured,
         tolerances: summary.tolerances,
         eerp: { status: 'pending' },
       };

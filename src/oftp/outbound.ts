@@ -7,6 +7,11 @@ import type { FileFormat } from './codec/commands';
 import { isIso646String } from './codec/fields';
 import type { RecordLayout } from './codec/data';
 import type { OutboundFile } from './session/session';
+import { secureFile, sfidServiceFields, type OutboundServices } from './security/file-services';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface OutboundFileOptions {
   path: string;
@@ -25,6 +30,8 @@ export interface OutboundFileOptions {
   /** Override the file's identity (CCYYMMDD and HHMMSScccc); default: from the file's modification time. */
   date?: string;
   time?: string;
+  /** File services (sign, compress, encrypt) done before the transfer, into a cached temporary file. */
+  services?: OutboundServices;
 }
 
 /** The default virtual file name for a path: what a partner's system can take. */
@@ -56,6 +63,38 @@ export async function outboundFile(o: OutboundFileOptions): Promise<OutboundFile
   const stamp = fileStamp(st.mtime);
   const kib = Math.ceil(st.size / 1024);
   const layout = o.recordLayout ?? 'plain';
+  const s = o.services;
+  if (s && (s.sign || s.encryptTo || s.compress)) {
+    if (format === 'V') throw new Error('file services for V files (RFC 5024 §6.5 record prefixes) are not supported yet; send as U');
+    // RFC 5024 §6.3: secure before the session. The result is cached by file and services so a resend
+    // offers the same bytes and can restart.
+    const id = createHash('sha256').update(JSON.stringify([o.path, st.mtimeMs, st.size, s.cipherSuite, !!s.sign, s.encryptTo ?? '', !!s.compress])).digest('hex').slice(0, 32);
+    const dir = join(tmpdir(), 'oftp2-outbound');
+    await mkdir(dir, { recursive: true });
+    const secured = join(dir, `${id}.cms`);
+    const securedSize = await stat(secured).then((x) => x.size, () => secureFile(o.path, secured, s));
+    return {
+      kind: 'file',
+      restartProposal: Math.floor(securedSize / 1024),
+      sfid: {
+        datasetName,
+        date: o.date ?? stamp.date,
+        time: o.time ?? stamp.time,
+        userData: o.userData ?? '',
+        destination: o.destination,
+        originator: o.originator,
+        format,
+        maxRecordLength: lrecl,
+        fileSize: Math.ceil(securedSize / 1024),
+        originalFileSize: kib,
+        ...sfidServiceFields(s),
+        description: o.description ?? '',
+      },
+      async open(units: number) {
+        return { chunks: createReadStream(secured, { start: units * 1024, highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>, skipped: { records: 0, units: units * 1024 } };
+      },
+    };
+  }
   // The restart proposal is the whole file: the receiver answers with what it really has.
   const restartProposal = format === 'U' || format === 'T' ? Math.floor(st.size / 1024) : format === 'F' ? st.size / lrecl : await countRecords(o.path, layout);
   return {
@@ -77,7 +116,7 @@ export async function outboundFile(o: OutboundFileOptions): Promise<OutboundFile
       cipherSuite: 0,
       compression: 0,
       envelope: 0,
-      signedEerp: false,
+      signedEerp: !!s?.signedEerp,
       description: o.description ?? '',
     },
     async open(units: number) {

@@ -12,6 +12,7 @@ import { encodeStb } from './codec/stb';
 import type { RecordLayout } from './codec/data';
 import { Inbox, safeName } from './inbox';
 import { outboundFile } from './outbound';
+import type { InboundPolicy } from './security/file-services';
 import { describeCertificate, fingerprintOf, TLS_MIN_VERSION, validityProblem, type TlsServerOptions } from './security/tls';
 import { DEFAULT_CAPABILITIES, type Capabilities } from './session/negotiate';
 import { OftpSession, type Outbound, type SecureAuthPolicy, type SessionHooks, type SessionInfo, type SessionOutcome } from './session/session';
@@ -53,6 +54,8 @@ export interface ServerConfig {
   traceCommands?: boolean;
   /** Session-level encryption: TLS with our certificate, optionally requiring client certificates. */
   tls?: TlsServerOptions;
+  /** File services accepted per partner: keys, certificates and policy (SFNA 15-20, EFNA 21-23). */
+  services?: (partner: string) => InboundPolicy;
   /** Secure authentication (SSIDAUTH): policy, and our key that opens partners' challenges. */
   secureAuth?: { policy: SecureAuthPolicy; keyPem: string; passphrase?: string };
   trace?: TraceSink;
@@ -87,6 +90,7 @@ export class OftpServer extends EventEmitter<ServerEvents> {
       maxFileSize: config.maxFileSize,
       allowDuplicates: config.allowDuplicates,
       recordLayout: config.recordLayout,
+      ...(config.services ? { services: config.services } : {}),
     });
   }
 
