@@ -126,10 +126,9 @@ export class Inbox {
     if (this.active.has(key)) {
       return { accept: false, reason: 13, retry: true, text: 'this file is being received in another session' };
     }
-    if (sfid.securityLevel || sfid.compression || sfid.envelope) {
-      const refusal = refuseServices(sfid, this.options.services?.(session.partner) ?? {});
-      if (refusal) return { accept: false, retry: false, ...refusal };
-    }
+    // Policy applies to plain files too: a partner may be required to sign or encrypt.
+    const refusal = refuseServices(sfid, this.options.services?.(session.partner) ?? {});
+    if (refusal) return { accept: false, retry: false, ...refusal };
     const limit = this.options.maxFileSize;
     if (limit !== undefined && sfid.fileSize * 1024 > limit + 1023) {
       return { accept: false, reason: 6, retry: false, text: `file of about ${sfid.fileSize} KiB exceeds the limit of ${Math.floor(limit / 1024)} KiB` };
