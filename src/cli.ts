@@ -43,6 +43,7 @@ commands:
     --decrypt-key FILE           our key for encrypted files (default: --key)
     --partner-sign-cert ID=FILE  a partner's signature-verification certificate, repeatable
     --require-signed --require-encrypted --no-zlib --ciphers 02,04,06   file service policy (SFNA 15-20)
+    --ack-sign-cert FILE --ack-sign-key FILE   sign receipts partners ask to be signed (default --cert/--key)
 
   send FILE...      send files to a partner (initiator)
     --to H:N                     the partner's server (required)
@@ -65,6 +66,7 @@ commands:
     --sign                       sign the file (CMS) with --sign-cert/--sign-key (default --cert/--key)
     --encrypt                    encrypt the file (CMS) for --partner-enc-cert FILE
     --zlib                       compress the file (CMS, ZLIB); --cipher NN: suite 01-06 (default 02)
+    --sign-eerp                  ask for a signed EERP, verified with --partner-ack-cert FILE
 
   certs DIR         write a development CA and certificates (PEM, PKCS#12) for every role
     --local NAME --partner NAME  certificate names (default server, partner); --partner repeatable
@@ -323,6 +325,8 @@ async function serve(args: string[]): Promise<number> {
       'require-encrypted': { type: 'boolean', default: false },
       'no-zlib': { type: 'boolean', default: false },
       ciphers: { type: 'string' },
+      'ack-sign-cert': { type: 'string' },
+      'ack-sign-key': { type: 'string' },
     },
   });
   void positionals;
@@ -367,8 +371,11 @@ async function serve(args: string[]): Promise<number> {
   if (ciphers?.some((c) => !Number.isInteger(c) || c < 1 || c > 6)) throw new UsageError('--ciphers must list suites from 01 to 06, e.g. 02,04,06');
   const decryptKeyPath = values['decrypt-key'] ?? values.key;
   const decryptionKey = decryptKeyPath ? { keyPem: readText(decryptKeyPath, '--decrypt-key'), ...(identity.passphrase ? { passphrase: identity.passphrase } : {}) } : undefined;
+  const ackCert = values['ack-sign-cert'] ?? values.cert;
+  const ackKey = values['ack-sign-key'] ?? values.key;
   const trace = traceOption(values.trace);
   const server = new OftpServer({
+    ...(ackCert && ackKey ? { ackSigner: { certPem: readText(ackCert, '--ack-sign-cert'), keyPem: readText(ackKey, '--ack-sign-key'), ...(identity.passphrase ? { passphrase: identity.passphrase } : {}) } } : {}),
     services: (partner: string) => ({
       ...(decryptionKey ? { decryptionKey } : {}),
       ...(signCerts.has(partner) ? { signerCertPem: signCerts.get(partner)! } : {}),
@@ -456,16 +463,20 @@ async function send(args: string[]): Promise<number> {
       'partner-enc-cert': { type: 'string' },
       zlib: { type: 'boolean', default: false },
       cipher: { type: 'string', default: '02' },
+      'sign-eerp': { type: 'boolean', default: false },
+      'partner-ack-cert': { type: 'string' },
     },
   });
+  if (values['sign-eerp'] && !values['partner-ack-cert']) throw new UsageError('--sign-eerp needs --partner-ack-cert FILE to verify the receipt with');
   const suite = intOption(values.cipher, '--cipher', 1, 6)!;
   const signCert = values['sign-cert'] ?? values.cert;
   const signKey = values['sign-key'] ?? values.key;
   if (values.sign && (!signCert || !signKey)) throw new UsageError('--sign needs --sign-cert FILE and --sign-key FILE (or --cert and --key)');
   if (values.encrypt && !values['partner-enc-cert']) throw new UsageError('--encrypt needs --partner-enc-cert FILE');
-  const services = values.sign || values.encrypt || values.zlib
+  const services = values.sign || values.encrypt || values.zlib || values['sign-eerp']
     ? {
         cipherSuite: suite,
+        signedEerp: values['sign-eerp'],
         ...(values.sign ? { sign: { certPem: readText(signCert!, '--sign-cert'), keyPem: readText(signKey!, '--sign-key'), ...(process.env.OFTP2_KEY_PASSPHRASE ? { passphrase: process.env.OFTP2_KEY_PASSPHRASE } : {}) } } : {}),
         ...(values.encrypt ? { encryptTo: readText(values['partner-enc-cert']!, '--partner-enc-cert') } : {}),
         compress: values.zlib,
@@ -521,6 +532,7 @@ async function send(args: string[]): Promise<number> {
       ...(values.inbox ? { inbox: values.inbox } : {}),
       ...(waitEerp !== undefined ? { waitEerpMs: waitEerp * 1000 } : {}),
       trace: trace.sink,
+      ...(values['partner-ack-cert'] ? { partnerAckCertPem: readText(values['partner-ack-cert'], '--partner-ack-cert') } : {}),
       ...(values['secure-auth'] ? { secureAuth: { keyPem: readText((values['auth-key'] ?? values.key)!, '--auth-key'), partnerCertPem: readText(values['partner-auth-cert']!, '--partner-auth-cert'), ...(tlsIdentity(values).passphrase ? { passphrase: tlsIdentity(values).passphrase } : {}) } } : {}),
       ...(values.tls ? { tls: { ...tlsIdentity(values), ...(values.ca?.length ? { caPem: values.ca.map((f) => readText(f, '--ca')) } : {}), ...(values.pin ? { pinnedFingerprint: values.pin } : {}) } } : {}),
     });
@@ -529,7 +541,8 @@ async function send(args: string[]): Promise<number> {
   }
   for (const f of result.files) {
     const what = f.status === 'sent' ? `sent as ${f.datasetName} ${f.date} ${f.time}` : f.status === 'refused' && f.refusal ? `refused: ${f.refusal.command} ${describeReason(f.refusal.command, f.refusal.reason)}${f.refusal.text ? ` (${f.refusal.text})` : ''}, retry ${f.refusal.retry ? 'Y' : 'N'}` : 'not sent';
-    const receipt = f.receipt ? (f.receipt.type === 'EERP' ? ', EERP received' : `, NERP ${describeReason('NERP', f.receipt.reason!)}`) : f.status === 'sent' ? ', no EERP yet' : '';
+    const signature = f.receipt?.signature ? (f.receipt.signature.valid ? ` (signature valid, ${f.receipt.signature.detail})` : ` (SIGNATURE NOT VALID: ${f.receipt.signature.detail})`) : '';
+    const receipt = f.receipt ? (f.receipt.type === 'EERP' ? `, EERP received${signature}` : `, NERP ${describeReason('NERP', f.receipt.reason!)}${signature}`) : f.status === 'sent' ? ', no EERP yet' : '';
     process.stdout.write(`${f.path}: ${what}${receipt}\n`);
   }
   if (!result.ok) {

@@ -6,6 +6,7 @@ import type { Eerp, Nerp, Ssid } from './codec/commands';
 import { describeReason } from './codec/reasons';
 import { Inbox } from './inbox';
 import { connectTls, type TlsClientOptions } from './security/tls';
+import { hashTransmitted, suiteHash, verifyReceipt } from './security/receipts';
 import { outboundFile, type OutboundFileOptions } from './outbound';
 import { DEFAULT_CAPABILITIES, type Capabilities } from './session/negotiate';
 import { OftpSession, type Outbound, type OutboundFile, type SessionHooks, type SessionOutcome } from './session/session';
@@ -30,6 +31,8 @@ export interface ClientConfig {
   trace?: TraceSink;
   /** Session-level encryption: connect with TLS. */
   tls?: TlsClientOptions;
+  /** The partner's acknowledgment-verification certificate: signed receipts are checked against it. */
+  partnerAckCertPem?: string;
   /** Secure authentication: our key, and the partner's session-authentication certificate. */
   secureAuth?: { keyPem: string; passphrase?: string; partnerCertPem: string };
   /** Called for each session's outcome (for logging). */
@@ -44,7 +47,7 @@ export interface FileResult {
   status: 'sent' | 'refused' | 'not-sent';
   /** SFNA/EFNA when refused. */
   refusal?: { command: 'SFNA' | 'EFNA'; reason: number; retry: boolean; text: string };
-  receipt?: { type: 'EERP' | 'NERP'; reason?: number; text?: string };
+  receipt?: { type: 'EERP' | 'NERP'; reason?: number; text?: string; signature?: { valid: boolean; detail: string } };
   restartCount?: number;
 }
 
@@ -87,11 +90,18 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
   const deadline = Date.now() + (config.waitEerpMs ?? 0);
   const waiting = (): boolean => files.some((f) => f.result.status === 'sent' && !f.result.receipt);
 
-  const matchReceipt = (r: Eerp | Nerp): void => {
+  const matchReceipt = async (r: Eerp | Nerp): Promise<void> => {
     // OFTP 1.3 receipts carry YYMMDD and HHMMSS: compare the part both forms share.
     const f = files.find((x) => x.result.datasetName === r.datasetName && x.result.date.endsWith(r.date) && x.result.time.startsWith(r.time));
     if (!f) return;
-    f.result.receipt = r.type === 'EERP' ? { type: 'EERP' } : { type: 'NERP', reason: r.reason, text: r.text };
+    const receipt: NonNullable<FileResult['receipt']> = r.type === 'EERP' ? { type: 'EERP' } : { type: 'NERP', reason: r.reason, text: r.text };
+    if (f.outbound.sfid.signedEerp || r.signature.length) {
+      // A receipt asked to be signed is proof of delivery only once its signature and hash check out.
+      const expected = f.outbound.transmittedPath ? await hashTransmitted(f.outbound.transmittedPath, suiteHash(f.outbound.sfid.cipherSuite)) : undefined;
+      const check = await verifyReceipt(r, config.partnerAckCertPem, expected);
+      receipt.signature = check.ok ? { valid: true, detail: `signed by ${check.signer}` } : { valid: false, detail: check.why };
+    }
+    f.result.receipt = receipt;
   };
 
   for (let round = 0; ; round++) {
@@ -108,7 +118,7 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
         return inbox.startFile(sfid, info);
       },
       async receivedReceipt(receipt) {
-        matchReceipt(receipt);
+        await matchReceipt(receipt);
       },
       async nextOutbound(info) {
         if (inbox) {
@@ -179,6 +189,7 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
   const refused = results.filter((r) => r.status !== 'sent');
   const nerps = results.filter((r) => r.receipt?.type === 'NERP');
   const missing = config.waitEerpMs ? results.filter((r) => r.status === 'sent' && !r.receipt) : [];
+  const badSignature = results.filter((r) => r.receipt?.signature && !r.receipt.signature.valid);
   let error: string | undefined;
   if (refused.length) {
     const r = refused[0]!;
@@ -186,6 +197,9 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
   } else if (nerps.length) {
     const r = nerps[0]!;
     error = `${r.path}: NERP ${describeReason('NERP', r.receipt!.reason!)}${r.receipt!.text ? ` (${r.receipt!.text})` : ''}`;
+  } else if (badSignature.length) {
+    const r = badSignature[0]!;
+    error = `${r.path}: ${r.receipt!.type} not accepted as proof of delivery: ${r.receipt!.signature!.detail}`;
   } else if (missing.length) {
     error = `${missing.map((m) => m.path).join(', ')}: no EERP within ${Math.round((config.waitEerpMs ?? 0) / 1000)} s`;
   }

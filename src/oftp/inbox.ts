@@ -9,7 +9,8 @@ import { join, resolve, sep } from 'node:path';
 import type { Eerp, Nerp, Sfid } from './codec/commands';
 import type { RecordLayout } from './codec/data';
 import type { FileDecision, FileSink, SessionInfo } from './session/session';
-import { CmsError } from './security/cms';
+import { CmsError, type Signer } from './security/cms';
+import { hashTransmitted, signReceipt, suiteHash } from './security/receipts';
 import { refuseServices, unwrapFile, type InboundPolicy } from './security/file-services';
 
 export interface InboxOptions {
@@ -24,6 +25,8 @@ export interface InboxOptions {
   recordLayout?: RecordLayout;
   /** File services (RFC 5024 §6) accepted from a partner: keys, certificates and policy. */
   services?: (partner: string) => InboundPolicy;
+  /** Our acknowledgment-signing identity: receipts for files that ask for it (SFIDSIGN=Y) are signed. */
+  ackSigner?: Signer;
 }
 
 export type EerpStatus = 'pending' | 'sent' | 'failed';
@@ -42,6 +45,8 @@ export interface ReceivedFileMeta {
   restartedAt?: number;
   /** For secured or compressed files: the file as it travelled, and what was undone. */
   transmitted?: { size: number; sha256: string };
+  /** Hash of the transmitted file with the suite's algorithm, hex: EERPHSH of a signed receipt. */
+  receiptHash?: string;
   services?: Array<{ kind?: string; algorithm?: string; signer?: string }>;
   tolerances: string[];
   eerp: { status: EerpStatus; sentAt?: string; session?: string; error?: string; nerp?: { reason: number; text: string } };
@@ -177,16 +182,22 @@ export class Inbox {
   /** Receipts owed to a partner for files received from it, oldest first: EERP, or NERP when refused. */
   async pendingReceipts(partner: string): Promise<Array<{ receipt: Eerp | Nerp; key: string }>> {
     await this.load();
-    return [...this.received.entries()]
+    const pending = [...this.received.entries()]
       .filter(([, m]) => m.partner === partner && m.eerp.status === 'pending')
-      .sort((a, b) => a[1].receivedAt.localeCompare(b[1].receivedAt))
-      .map(([key, m]) => {
-        const id = { datasetName: m.sfid.datasetName, date: m.sfid.date, time: m.sfid.time, destination: m.sfid.originator, originator: m.sfid.destination, hash: Buffer.alloc(0), signature: Buffer.alloc(0) };
-        const receipt: Eerp | Nerp = m.eerp.nerp
-          ? { type: 'NERP', ...id, creator: this.options.localCode, reason: m.eerp.nerp.reason, text: m.eerp.nerp.text }
-          : { type: 'EERP', ...id, userData: '' };
-        return { key, receipt };
-      });
+      .sort((a, b) => a[1].receivedAt.localeCompare(b[1].receivedAt));
+    const out: Array<{ receipt: Eerp | Nerp; key: string }> = [];
+    for (const [key, m] of pending) {
+      const id = { datasetName: m.sfid.datasetName, date: m.sfid.date, time: m.sfid.time, destination: m.sfid.originator, originator: m.sfid.destination, hash: Buffer.alloc(0), signature: Buffer.alloc(0) };
+      let receipt: Eerp | Nerp = m.eerp.nerp
+        ? { type: 'NERP', ...id, creator: this.options.localCode, reason: m.eerp.nerp.reason, text: m.eerp.nerp.text }
+        : { type: 'EERP', ...id, userData: '' };
+      // A signed receipt was asked for: sign it when we can; otherwise it goes unsigned (RFC 5024 §3.3.5).
+      if (m.sfid.signedEerp && m.receiptHash && this.options.ackSigner) {
+        receipt = await signReceipt(receipt, Buffer.from(m.receiptHash, 'hex'), this.options.ackSigner, suiteHash(m.sfid.cipherSuite));
+      }
+      out.push({ key, receipt });
+    }
+    return out;
   }
 
   /**
@@ -305,14 +316,15 @@ class InboxFileSink implements FileSink {
         return { ok: false, reason: 6, text: `file of ${this.bytes} octets exceeds the limit of ${limit}` };
       }
       let sha256 = this.hash ? this.hash.digest('hex') : await hashFile(partialPath);
-      let secured: Pick<ReceivedFileMeta, 'transmitted' | 'services'> = {};
+      let secured: Pick<ReceivedFileMeta, 'transmitted' | 'services' | 'receiptHash'> = {};
+      if (sfid.signedEerp) secured.receiptHash = (await hashTransmitted(partialPath, suiteHash(sfid.cipherSuite))).toString('hex');
       if (sfid.securityLevel || sfid.compression || sfid.envelope) {
         // Undo the file services in reverse order (RFC 5024 §6) into the final place; the sidecar keeps
         // both the transmitted file's hash (what a signed EERP covers) and the content's.
         const plain = `${partialPath}.plain`;
         try {
           const summary = await unwrapFile(partialPath, plain, sfid, this.inbox.options.services?.(session.partner) ?? {});
-          secured = { transmitted: { size: this.bytes, sha256 }, services: summary.layers.map((l) => ({ ...l })) };
+          secured = { ...secured, transmitted: { size: this.bytes, sha256 }, services: summary.layers.map((l) => ({ ...l })) };
         } catch (e) {
           await this.discard();
           await rm(plain, { force: true });

@@ -75,6 +75,7 @@ export async function outboundFile(o: OutboundFileOptions): Promise<OutboundFile
     const securedSize = await stat(secured).then((x) => x.size, () => secureFile(o.path, secured, s));
     return {
       kind: 'file',
+      transmittedPath: secured,
       restartProposal: Math.floor(securedSize / 1024),
       sfid: {
         datasetName,
@@ -99,6 +100,7 @@ export async function outboundFile(o: OutboundFileOptions): Promise<OutboundFile
   const restartProposal = format === 'U' || format === 'T' ? Math.floor(st.size / 1024) : format === 'F' ? st.size / lrecl : await countRecords(o.path, layout);
   return {
     kind: 'file',
+    transmittedPath: o.path,
     recordLayout: layout,
     restartProposal,
     sfid: {
@@ -113,7 +115,8 @@ export async function outboundFile(o: OutboundFileOptions): Promise<OutboundFile
       fileSize: kib,
       originalFileSize: kib,
       securityLevel: 0,
-      cipherSuite: 0,
+      // SFIDCIPH also names the suite for a signed EERP (RFC 5024 §5.3.3).
+      cipherSuite: s?.signedEerp ? s.cipherSuite : 0,
       compression: 0,
       envelope: 0,
       signedEerp: !!s?.signedEerp,

@@ -13,6 +13,7 @@ import type { RecordLayout } from './codec/data';
 import { Inbox, safeName } from './inbox';
 import { outboundFile } from './outbound';
 import type { InboundPolicy } from './security/file-services';
+import type { Signer } from './security/cms';
 import { describeCertificate, fingerprintOf, TLS_MIN_VERSION, validityProblem, type TlsServerOptions } from './security/tls';
 import { DEFAULT_CAPABILITIES, type Capabilities } from './session/negotiate';
 import { OftpSession, type Outbound, type SecureAuthPolicy, type SessionHooks, type SessionInfo, type SessionOutcome } from './session/session';
@@ -54,6 +55,8 @@ export interface ServerConfig {
   traceCommands?: boolean;
   /** Session-level encryption: TLS with our certificate, optionally requiring client certificates. */
   tls?: TlsServerOptions;
+  /** Our acknowledgment-signing identity, for receipts partners ask to be signed (SFIDSIGN=Y). */
+  ackSigner?: Signer;
   /** File services accepted per partner: keys, certificates and policy (SFNA 15-20, EFNA 21-23). */
   services?: (partner: string) => InboundPolicy;
   /** Secure authentication (SSIDAUTH): policy, and our key that opens partners' challenges. */
@@ -91,6 +94,7 @@ export class OftpServer extends EventEmitter<ServerEvents> {
       allowDuplicates: config.allowDuplicates,
       recordLayout: config.recordLayout,
       ...(config.services ? { services: config.services } : {}),
+      ...(config.ackSigner ? { ackSigner: config.ackSigner } : {}),
     });
   }
 

@@ -22,6 +22,8 @@ export interface OutboundFile {
   /** Restart position to propose (units of the whole file: records for F/V, 1K blocks for U/T); 0 for none. */
   restartProposal: number;
   recordLayout?: RecordLayout;
+  /** The file as it goes on the wire (after any file services): what a signed receipt's hash covers. */
+  transmittedPath?: string;
   /** Opens the local file after `units` restart units; `skipped` are the records/octets before that point. */
   open(units: number): Promise<{ chunks: AsyncIterable<Uint8Array>; skipped: { records: number; units: number } }>;
 }
