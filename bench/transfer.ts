@@ -22,6 +22,9 @@ const serverCert = createCertificate({ commonName: 'bench server', issuer: ca, a
 writeFileSync(join(dir, 'ca.pem'), ca.certPem);
 writeFileSync(join(dir, 'server.pem'), serverCert.certPem);
 writeFileSync(join(dir, 'server.key'), serverCert.keyPem);
+const clientCert = createCertificate({ commonName: 'bench client', issuer: ca });
+writeFileSync(join(dir, 'client.pem'), clientCert.certPem);
+writeFileSync(join(dir, 'client.key'), clientCert.keyPem);
 
 function makeFile(path: string): string {
   const block = randomBytes(16 * MiB);
@@ -69,9 +72,12 @@ async function raw(tls: boolean): Promise<number> {
  * The same file through a plain Node socket pipe between two processes, with no protocol:
  * fs.createReadStream(file).pipe(socket) here, socket.pipe(fs.createWriteStream(copy)) in a child.
  */
-async function rawFilePipe(file: string): Promise<number> {
+async function rawFilePipe(file: string, tls = false): Promise<number> {
   const out = join(dir, 'pipe-copy.dat');
-  const receiver = `const net=require('net'),fs=require('fs');const s=net.createServer(c=>{c.pipe(fs.createWriteStream(${JSON.stringify(out)})).on('finish',()=>{process.stdout.write('done\\n');s.close();});});s.listen(0,'127.0.0.1',()=>process.stdout.write('port '+s.address().port+'\\n'));`;
+  const make = tls
+    ? `require('tls').createServer({cert:fs.readFileSync(${JSON.stringify(join(dir, 'server.pem'))}),key:fs.readFileSync(${JSON.stringify(join(dir, 'server.key'))})},`
+    : `require('net').createServer(`;
+  const receiver = `const fs=require('fs');const s=${make}c=>{c.pipe(fs.createWriteStream(${JSON.stringify(out)})).on('finish',()=>{process.stdout.write('done\\n');s.close();});});s.listen(0,'127.0.0.1',()=>process.stdout.write('port '+s.address().port+'\\n'));`;
   const child = spawn(process.execPath, ['-e', receiver], { stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   const seen = (re: RegExp): Promise<RegExpMatchArray> =>
@@ -88,7 +94,7 @@ async function rawFilePipe(file: string): Promise<number> {
     });
   const port = Number((await seen(/port (\d+)/))[1]);
   const started = process.hrtime.bigint();
-  const socket = connect({ host: '127.0.0.1', port });
+  const socket = tls ? tlsConnect({ host: '127.0.0.1', port, ca: ca.certPem }) : connect({ host: '127.0.0.1', port });
   createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(socket);
   await seen(/done/);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -105,10 +111,11 @@ function rssOf(pid: number): number {
   }
 }
 
-async function oftp2(file: string, digest: string, tls: boolean): Promise<{ mbps: number; seconds: number; baselineMiB: number; peakMiB: number }> {
-  const inbox = join(dir, `inbox-${tls ? 'tls' : 'plain'}`);
+async function oftp2(file: string, digest: string, tls: boolean, secured = false): Promise<{ mbps: number; seconds: number; baselineMiB: number; peakMiB: number }> {
+  const inbox = join(dir, `inbox-${tls ? 'tls' : 'plain'}${secured ? '-secured' : ''}`);
   mkdirSync(inbox, { recursive: true });
   const tlsServe = tls ? ['--tls', '--cert', join(dir, 'server.pem'), '--key', join(dir, 'server.key')] : [];
+  if (secured) tlsServe.push('--decrypt-key', join(dir, 'server.key'), '--partner-sign-cert', `O0013BENCHCLI=${join(dir, 'client.pem')}`);
   const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--local', 'O0013BENCHSRV:SRVPW', '--partner', 'O0013BENCHCLI:CLIPW', '--inbox', inbox, ...tlsServe], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((r, j) => {
     let out = '';
@@ -125,6 +132,9 @@ async function oftp2(file: string, digest: string, tls: boolean): Promise<{ mbps
   const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, rssOf(server.pid!))), 50);
   const started = process.hrtime.bigint();
   const tlsSend = tls ? ['--tls', '--ca', join(dir, 'ca.pem')] : [];
+  // Signed and encrypted: the time counts securing the file before the session (RFC 5024 §6.3) and undoing
+  // it at the server before the EFPA.
+  if (secured) tlsSend.push('--sign', '--sign-cert', join(dir, 'client.pem'), '--sign-key', join(dir, 'client.key'), '--encrypt', '--partner-enc-cert', join(dir, 'server.pem'), '--cipher', '04');
   const code = await new Promise<number | null>((r) => {
     const c = spawn(process.execPath, [CLI, 'send', file, '--to', `127.0.0.1:${port}`, '--local', 'O0013BENCHCLI:CLIPW', '--partner', 'O0013BENCHSRV', '--buffer', '99999', '--credit', '999', '--wait-eerp', '120', ...tlsSend], { stdio: 'inherit' });
     c.once('exit', r);
@@ -152,19 +162,23 @@ async function main(): Promise<void> {
     const pipe = await rawFilePipe(file);
     const plain = await oftp2(file, digest, false);
     const rawTls = await raw(true);
+    const pipeTls = await rawFilePipe(file, true);
     const tls = await oftp2(file, digest, true);
+    const secured = await oftp2(file, digest, false, true);
     const rows = [
       ['raw loopback TCP, memory to memory', `${rawPlain.toFixed(0)} MB/s`, 'one process, no disk'],
       ['raw loopback TCP, file pipe', `${pipe.toFixed(0)} MB/s`, 'file -> socket -> file, two processes, no protocol'],
       ['OFTP2 send -> serve, plain', `${plain.mbps.toFixed(0)} MB/s`, `${((plain.mbps / pipe) * 100).toFixed(0)}% of the file pipe, ${((plain.mbps / rawPlain) * 100).toFixed(0)}% of memory to memory; server RSS ${plain.baselineMiB.toFixed(0)} -> ${plain.peakMiB.toFixed(0)} MiB (+${(plain.peakMiB - plain.baselineMiB).toFixed(0)})`],
-      ['raw loopback TLS (Node sockets)', `${rawTls.toFixed(0)} MB/s`, ''],
-      ['OFTP2 send -> serve, TLS', `${tls.mbps.toFixed(0)} MB/s`, `${((tls.mbps / rawTls) * 100).toFixed(0)}% of raw TLS; server RSS ${tls.baselineMiB.toFixed(0)} -> ${tls.peakMiB.toFixed(0)} MiB (+${(tls.peakMiB - tls.baselineMiB).toFixed(0)})`],
+      ['raw loopback TLS, memory to memory', `${rawTls.toFixed(0)} MB/s`, 'one process, no disk'],
+      ['raw loopback TLS, file pipe', `${pipeTls.toFixed(0)} MB/s`, 'file -> TLS socket -> file, two processes'],
+      ['OFTP2 send -> serve, TLS', `${tls.mbps.toFixed(0)} MB/s`, `${((tls.mbps / pipeTls) * 100).toFixed(0)}% of the TLS file pipe, ${((tls.mbps / rawTls) * 100).toFixed(0)}% of memory to memory; server RSS ${tls.baselineMiB.toFixed(0)} -> ${tls.peakMiB.toFixed(0)} MiB (+${(tls.peakMiB - tls.baselineMiB).toFixed(0)})`],
+      ['OFTP2 signed+encrypted (suite 04)', `${secured.mbps.toFixed(0)} MB/s`, `${((secured.mbps / pipe) * 100).toFixed(0)}% of the file pipe, incl. securing and undoing; server RSS +${(secured.peakMiB - secured.baselineMiB).toFixed(0)} MiB`],
     ];
     process.stdout.write(`OFTP2 transfer benchmark: ${size / MiB} MiB, buffer 99999, credit 999, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}\n`);
-    for (const [a, b, c] of rows) process.stdout.write(`  ${a!.padEnd(34)} ${b!.padStart(10)}  ${c}\n`);
+    for (const [a, b, c] of rows) process.stdout.write(`  ${a!.padEnd(36)} ${b!.padStart(10)}  ${c}\n`);
     const results = join(ROOT, 'bench/results');
     mkdirSync(results, { recursive: true });
-    writeFileSync(join(results, 'transfer.json'), JSON.stringify({ sizeMiB: size / MiB, node: process.version, rawPlain, rawFilePipe: pipe, plain, rawTls, tls }, null, 2));
+    writeFileSync(join(results, 'transfer.json'), JSON.stringify({ sizeMiB: size / MiB, node: process.version, rawPlain, rawFilePipe: pipe, plain, rawTls, rawTlsFilePipe: pipeTls, tls, secured }, null, 2));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

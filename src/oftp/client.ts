@@ -1,6 +1,7 @@
 // The OFTP2 client (initiator): connects to a partner, sends files (resuming where the partner's restart
 // answer says), takes the EERPs/NERPs and any files the partner has for us, and ends the session. With
 // `waitEerpMs` it polls in new sessions until every sent file has its receipt.
+import { rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import type { Eerp, Nerp, Ssid } from './codec/commands';
 import { describeReason } from './codec/reasons';
@@ -78,7 +79,7 @@ function openSocket(host: string, port: number, timeoutMs: number): Promise<Sock
 }
 
 export async function runClient(config: ClientConfig): Promise<ClientResult> {
-  const files: Array<{ result: FileResult; outbound: OutboundFile }> = [];
+  const files: Array<{ result: FileResult; outbound: OutboundFile; transmittedHash?: Buffer }> = [];
   for (const f of config.files) {
     const outbound = await outboundFile({ ...f, originator: config.localCode, destination: config.partnerCode });
     files.push({ outbound, result: { path: f.path, datasetName: outbound.sfid.datasetName, date: outbound.sfid.date, time: outbound.sfid.time, status: 'not-sent' } });
@@ -97,7 +98,7 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
     const receipt: NonNullable<FileResult['receipt']> = r.type === 'EERP' ? { type: 'EERP' } : { type: 'NERP', reason: r.reason, text: r.text };
     if (f.outbound.sfid.signedEerp || r.signature.length) {
       // A receipt asked to be signed is proof of delivery only once its signature and hash check out.
-      const expected = f.outbound.transmittedPath ? await hashTransmitted(f.outbound.transmittedPath, suiteHash(f.outbound.sfid.cipherSuite)) : undefined;
+      const expected = f.transmittedHash;
       const check = await verifyReceipt(r, config.partnerAckCertPem, expected);
       receipt.signature = check.ok ? { valid: true, detail: `signed by ${check.signer}` } : { valid: false, detail: check.why };
     }
@@ -141,8 +142,16 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
         }
         const f = files.find((x) => x.outbound === item);
         if (!f) return;
-        if (result.status === 'sent') f.result.status = 'sent';
+        if (result.status === 'sent') {
+          f.result.status = 'sent';
+          // The secured copy made for this transfer is no longer needed once accepted; a signed receipt
+          // will be checked against its hash, so take that first.
+          if (f.outbound.sfid.signedEerp && f.outbound.transmittedPath) f.transmittedHash = await hashTransmitted(f.outbound.transmittedPath, suiteHash(f.outbound.sfid.cipherSuite));
+          if (f.outbound.transmittedPath && f.outbound.transmittedPath !== f.result.path) await rm(f.outbound.transmittedPath, { force: true });
+        }
         else {
+          // Refused for good: the secured copy will not be resent as it is.
+          if (f.outbound.transmittedPath && f.outbound.transmittedPath !== f.result.path) await rm(f.outbound.transmittedPath, { force: true });
           f.result.status = 'refused';
           f.result.refusal = { command: result.command, reason: result.reason, retry: result.retry, text: result.text };
         }
