@@ -116,7 +116,7 @@ async function oftp2(file: string, digest: string, tls: boolean, secured = false
   mkdirSync(inbox, { recursive: true });
   const tlsServe = tls ? ['--tls', '--cert', join(dir, 'server.pem'), '--key', join(dir, 'server.key')] : [];
   if (secured) tlsServe.push('--decrypt-key', join(dir, 'server.key'), '--partner-sign-cert', `O0013BENCHCLI=${join(dir, 'client.pem')}`);
-  const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--local', 'O0013BENCHSRV:SRVPW', '--partner', 'O0013BENCHCLI:CLIPW', '--inbox', inbox, ...tlsServe], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--buffer', '99999', '--credit', '999', '--local', 'O0013BENCHSRV:SRVPW', '--partner', 'O0013BENCHCLI:CLIPW', '--inbox', inbox, ...tlsServe], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((r, j) => {
     let out = '';
     server.stdout!.on('data', (d: Buffer) => {
@@ -126,22 +126,29 @@ async function oftp2(file: string, digest: string, tls: boolean, secured = false
     });
     server.once('exit', () => j(new Error(`server exited: ${out}`)));
   });
+  try {
+    return await measure(server.pid!, port, file, digest, inbox, tls, secured);
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+async function measure(serverPid: number, port: number, file: string, digest: string, inbox: string, tls: boolean, secured: boolean): Promise<{ mbps: number; seconds: number; baselineMiB: number; peakMiB: number }> {
   await new Promise((r) => setTimeout(r, 300));
-  const baselineMiB = rssOf(server.pid!);
+  const baselineMiB = rssOf(serverPid);
   let peakMiB = baselineMiB;
-  const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, rssOf(server.pid!))), 50);
+  const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, rssOf(serverPid))), 50);
   const started = process.hrtime.bigint();
   const tlsSend = tls ? ['--tls', '--ca', join(dir, 'ca.pem')] : [];
   // Signed and encrypted: the time counts securing the file before the session (RFC 5024 §6.3) and undoing
   // it at the server before the EFPA.
   if (secured) tlsSend.push('--sign', '--sign-cert', join(dir, 'client.pem'), '--sign-key', join(dir, 'client.key'), '--encrypt', '--partner-enc-cert', join(dir, 'server.pem'), '--cipher', '04');
   const code = await new Promise<number | null>((r) => {
-    const c = spawn(process.execPath, [CLI, 'send', file, '--to', `127.0.0.1:${port}`, '--local', 'O0013BENCHCLI:CLIPW', '--partner', 'O0013BENCHSRV', '--buffer', '99999', '--credit', '999', '--wait-eerp', '120', ...tlsSend], { stdio: 'inherit' });
+    const c = spawn(process.execPath, [CLI, 'send', file, '--to', `127.0.0.1:${port}`, '--local', 'O0013BENCHCLI:CLIPW', '--partner', 'O0013BENCHSRV', '--buffer', '99999', '--credit', '999', '--wait-eerp', '60', ...tlsSend], { stdio: 'inherit' });
     c.once('exit', r);
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(sampler);
-  server.kill('SIGTERM');
   if (code !== 0) throw new Error(`send exited ${code}`);
   const folder = join(inbox, 'O0013BENCHCLI');
   const stored = readdirSync(folder).find((n) => !n.endsWith('.json'))!;
