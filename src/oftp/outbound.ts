@@ -64,6 +64,19 @@ export async function outboundFile(o: OutboundFileOptions): Promise<OutboundFile
   const kib = Math.ceil(st.size / 1024);
   const layout = o.recordLayout ?? 'plain';
   const s = o.services;
+  // The file's identity and attributes; sizes and file-service fields are filled in below.
+  const identity = {
+    datasetName,
+    date: o.date ?? stamp.date,
+    time: o.time ?? stamp.time,
+    userData: o.userData ?? '',
+    destination: o.destination,
+    originator: o.originator,
+    format,
+    maxRecordLength: lrecl,
+    originalFileSize: kib,
+    description: o.description ?? '',
+  };
   if (s && (s.sign || s.encryptTo || s.compress)) {
     if (format === 'V') throw new Error('file services for V files (RFC 5024 §6.5 record prefixes) are not supported yet; send as U');
     // RFC 5024 §6.3: secure before the session. The result is cached by file and services so a resend
@@ -77,20 +90,7 @@ export async function outboundFile(o: OutboundFileOptions): Promise<OutboundFile
       kind: 'file',
       transmittedPath: secured,
       restartProposal: Math.floor(securedSize / 1024),
-      sfid: {
-        datasetName,
-        date: o.date ?? stamp.date,
-        time: o.time ?? stamp.time,
-        userData: o.userData ?? '',
-        destination: o.destination,
-        originator: o.originator,
-        format,
-        maxRecordLength: lrecl,
-        fileSize: Math.ceil(securedSize / 1024),
-        originalFileSize: kib,
-        ...sfidServiceFields(s),
-        description: o.description ?? '',
-      },
+      sfid: { ...identity, fileSize: Math.ceil(securedSize / 1024), ...sfidServiceFields(s) },
       async open(units: number) {
         return { chunks: createReadStream(secured, { start: units * 1024, highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>, skipped: { records: 0, units: units * 1024 } };
       },
@@ -103,25 +103,8 @@ export async function outboundFile(o: OutboundFileOptions): Promise<OutboundFile
     transmittedPath: o.path,
     recordLayout: layout,
     restartProposal,
-    sfid: {
-      datasetName,
-      date: o.date ?? stamp.date,
-      time: o.time ?? stamp.time,
-      userData: o.userData ?? '',
-      destination: o.destination,
-      originator: o.originator,
-      format,
-      maxRecordLength: lrecl,
-      fileSize: kib,
-      originalFileSize: kib,
-      securityLevel: 0,
-      // SFIDCIPH also names the suite for a signed EERP (RFC 5024 §5.3.3).
-      cipherSuite: s?.signedEerp ? s.cipherSuite : 0,
-      compression: 0,
-      envelope: 0,
-      signedEerp: !!s?.signedEerp,
-      description: o.description ?? '',
-    },
+    // Only a signed-EERP request is possible without file services; SFIDCIPH then names its suite.
+    sfid: { ...identity, fileSize: kib, ...sfidServiceFields({ cipherSuite: s?.cipherSuite ?? 0, signedEerp: !!s?.signedEerp }) },
     async open(units: number) {
       const skip = await skipPoint(o.path, format, lrecl, layout, units);
       return {
