@@ -44,6 +44,8 @@ commands:
     --partner-sign-cert ID=FILE  a partner's signature-verification certificate, repeatable
     --require-signed --require-encrypted --no-zlib --ciphers 02,04,06   file service policy (SFNA 15-20)
     --ack-sign-cert FILE --ack-sign-key FILE   sign receipts partners ask to be signed (default --cert/--key)
+    --partner-enc-cert ID=FILE   encrypt outbox files for that partner; --sign-outbound signs them with
+                                 --cert/--key; --zlib-outbound compresses them; --cipher NN (default 02)
 
   send FILE...      send files to a partner (initiator)
     --to H:N                     the partner's server (required)
@@ -67,6 +69,8 @@ commands:
     --encrypt                    encrypt the file (CMS) for --partner-enc-cert FILE
     --zlib                       compress the file (CMS, ZLIB); --cipher NN: suite 01-06 (default 02)
     --sign-eerp                  ask for a signed EERP, verified with --partner-ack-cert FILE
+    --decrypt-key FILE           with --inbox: our key for files the partner encrypts (default --key);
+    --partner-sign-cert FILE     and its certificate for files it signs
 
   certs DIR         write a development CA and certificates (PEM, PKCS#12) for every role
     --local NAME --partner NAME  certificate names (default server, partner); --partner repeatable
@@ -327,6 +331,10 @@ async function serve(args: string[]): Promise<number> {
       ciphers: { type: 'string' },
       'ack-sign-cert': { type: 'string' },
       'ack-sign-key': { type: 'string' },
+      'partner-enc-cert': { type: 'string', multiple: true },
+      'sign-outbound': { type: 'boolean', default: false },
+      'zlib-outbound': { type: 'boolean', default: false },
+      cipher: { type: 'string', default: '02' },
     },
   });
   void positionals;
@@ -371,6 +379,25 @@ async function serve(args: string[]): Promise<number> {
   if (ciphers?.some((c) => !Number.isInteger(c) || c < 1 || c > 6)) throw new UsageError('--ciphers must list suites from 01 to 06, e.g. 02,04,06');
   const decryptKeyPath = values['decrypt-key'] ?? values.key;
   const decryptionKey = decryptKeyPath ? { keyPem: readText(decryptKeyPath, '--decrypt-key'), ...(identity.passphrase ? { passphrase: identity.passphrase } : {}) } : undefined;
+  const outboundSuite = intOption(values.cipher, '--cipher', 1, 6)!;
+  if (values['sign-outbound'] && !(values.cert && values.key)) throw new UsageError('--sign-outbound signs with --cert FILE and --key FILE');
+  const encCerts = new Map<string, string>();
+  for (const pc of values['partner-enc-cert'] ?? []) {
+    const eq = pc.indexOf('=');
+    if (eq < 1 || !partners.some((p) => p.code === pc.slice(0, eq))) throw new UsageError('--partner-enc-cert must be ID=FILE for a --partner ID');
+    encCerts.set(pc.slice(0, eq), readText(pc.slice(eq + 1), '--partner-enc-cert'));
+  }
+  for (const partner of partners) {
+    const encryptTo = encCerts.get(partner.code);
+    if (encryptTo || values['sign-outbound'] || values['zlib-outbound']) {
+      (partner as { outboundServices?: object }).outboundServices = {
+        cipherSuite: outboundSuite,
+        ...(encryptTo ? { encryptTo } : {}),
+        ...(values['sign-outbound'] ? { sign: { certPem: readText(values.cert!, '--cert'), keyPem: readText(values.key!, '--key'), ...(identity.passphrase ? { passphrase: identity.passphrase } : {}) } } : {}),
+        compress: values['zlib-outbound'],
+      };
+    }
+  }
   const ackCert = values['ack-sign-cert'] ?? values.cert;
   const ackKey = values['ack-sign-key'] ?? values.key;
   const trace = traceOption(values.trace);
@@ -465,6 +492,8 @@ async function send(args: string[]): Promise<number> {
       cipher: { type: 'string', default: '02' },
       'sign-eerp': { type: 'boolean', default: false },
       'partner-ack-cert': { type: 'string' },
+      'decrypt-key': { type: 'string' },
+      'partner-sign-cert': { type: 'string' },
     },
   });
   if (values['sign-eerp'] && !values['partner-ack-cert']) throw new UsageError('--sign-eerp needs --partner-ack-cert FILE to verify the receipt with');
@@ -532,6 +561,14 @@ async function send(args: string[]): Promise<number> {
       ...(values.inbox ? { inbox: values.inbox } : {}),
       ...(waitEerp !== undefined ? { waitEerpMs: waitEerp * 1000 } : {}),
       trace: trace.sink,
+      ...(values.inbox && (values['decrypt-key'] ?? values.key ?? values['partner-sign-cert'])
+        ? {
+            inboundServices: {
+              ...((values['decrypt-key'] ?? values.key) ? { decryptionKey: { keyPem: readText((values['decrypt-key'] ?? values.key)!, '--decrypt-key') } } : {}),
+              ...(values['partner-sign-cert'] ? { signerCertPem: readText(values['partner-sign-cert'], '--partner-sign-cert') } : {}),
+            },
+          }
+        : {}),
       ...(values['partner-ack-cert'] ? { partnerAckCertPem: readText(values['partner-ack-cert'], '--partner-ack-cert') } : {}),
       ...(values['secure-auth'] ? { secureAuth: { keyPem: readText((values['auth-key'] ?? values.key)!, '--auth-key'), partnerCertPem: readText(values['partner-auth-cert']!, '--partner-auth-cert'), ...(tlsIdentity(values).passphrase ? { passphrase: tlsIdentity(values).passphrase } : {}) } } : {}),
       ...(values.tls ? { tls: { ...tlsIdentity(values), ...(values.ca?.length ? { caPem: values.ca.map((f) => readText(f, '--ca')) } : {}), ...(values.pin ? { pinnedFingerprint: values.pin } : {}) } } : {}),

@@ -8,6 +8,7 @@ import { describeReason } from './codec/reasons';
 import { Inbox } from './inbox';
 import { connectTls, type TlsClientOptions } from './security/tls';
 import { hashTransmitted, suiteHash, verifyReceipt } from './security/receipts';
+import type { InboundPolicy } from './security/file-services';
 import { outboundFile, type OutboundFileOptions } from './outbound';
 import { DEFAULT_CAPABILITIES, type Capabilities } from './session/negotiate';
 import { OftpSession, type Outbound, type OutboundFile, type SessionHooks, type SessionOutcome } from './session/session';
@@ -32,6 +33,8 @@ export interface ClientConfig {
   trace?: TraceSink;
   /** Session-level encryption: connect with TLS. */
   tls?: TlsClientOptions;
+  /** File services we accept on files the partner sends us: our decryption key, its signing certificate. */
+  inboundServices?: InboundPolicy;
   /** The partner's acknowledgment-verification certificate: signed receipts are checked against it. */
   partnerAckCertPem?: string;
   /** Secure authentication: our key, and the partner's session-authentication certificate. */
@@ -84,7 +87,7 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
     const outbound = await outboundFile({ ...f, originator: config.localCode, destination: config.partnerCode });
     files.push({ outbound, result: { path: f.path, datasetName: outbound.sfid.datasetName, date: outbound.sfid.date, time: outbound.sfid.time, status: 'not-sent' } });
   }
-  const inbox = config.inbox ? new Inbox({ dir: config.inbox, localCode: config.localCode }) : undefined;
+  const inbox = config.inbox ? new Inbox({ dir: config.inbox, localCode: config.localCode, ...(config.inboundServices ? { services: () => config.inboundServices! } : {}) }) : undefined;
   const capabilities: Capabilities = { ...DEFAULT_CAPABILITIES, mode: inbox ? 'B' : 'S', ...config.capabilities, secureAuthentication: !!config.secureAuth };
   const timeoutMs = config.timeoutMs ?? 90_000;
   const sessions: SessionOutcome[] = [];

@@ -12,7 +12,7 @@ import { encodeStb } from './codec/stb';
 import type { RecordLayout } from './codec/data';
 import { Inbox, safeName } from './inbox';
 import { outboundFile } from './outbound';
-import type { InboundPolicy } from './security/file-services';
+import type { InboundPolicy, OutboundServices } from './security/file-services';
 import type { Signer } from './security/cms';
 import { describeCertificate, fingerprintOf, TLS_MIN_VERSION, validityProblem, type TlsServerOptions } from './security/tls';
 import { DEFAULT_CAPABILITIES, type Capabilities } from './session/negotiate';
@@ -30,6 +30,8 @@ export interface PartnerConfig {
   authCertPem?: string;
   /** Overrides the server's secure-authentication policy for this partner. */
   secureAuth?: SecureAuthPolicy;
+  /** File services for files we send this partner from the outbox (sign, compress, encrypt). */
+  outboundServices?: OutboundServices;
 }
 
 export interface ServerConfig {
@@ -232,7 +234,8 @@ export class OftpServer extends EventEmitter<ServerEvents> {
           const path = join(dir, name);
           if (offered.has(`file:${path}`) || !(await stat(path).then((s) => s.isFile(), () => false))) continue;
           offered.add(`file:${path}`);
-          const file = await outboundFile({ path, originator: server.config.localCode, destination: info.partner });
+          const services = server.config.partners.find((p) => p.code === info.partner)?.outboundServices;
+          const file = await outboundFile({ path, originator: server.config.localCode, destination: info.partner, ...(services ? { services } : {}) });
           return Object.assign(file, { path });
         }
         return undefined;

@@ -147,3 +147,25 @@ test('a server policy refuses what it does not accept with SFNA 15-20', async ()
     await noKey.stop();
   }
 });
+
+test('the server signs, compresses and encrypts outbox files for a partner; the client undoes them into its inbox', async () => {
+  const outbox = p('outbox');
+  (await import('node:fs')).mkdirSync(join(outbox, 'O0013SPOKE'), { recursive: true });
+  writeFileSync(join(outbox, 'O0013SPOKE', 'despatch.edi'), content);
+  const hubServer = await startServer(['--local', 'O0013HUB:HUBPW', '--partner', 'O0013SPOKE:SPOKEPW', '--inbox', p('inbox-out'), '--outbox', outbox,
+    '--cert', p('hub.pem'), '--key', p('hub.key'), '--sign-outbound', '--zlib-outbound', '--partner-enc-cert', `O0013SPOKE=${p('spoke.pem')}`, '--cipher', '06']);
+  try {
+    const r = await runCli(['send', '--to', `127.0.0.1:${hubServer.port}`, '--local', 'O0013SPOKE:SPOKEPW', '--partner', 'O0013HUB', '--inbox', p('spoke-inbox'),
+      '--decrypt-key', p('spoke.key'), '--partner-sign-cert', p('hub.pem')]);
+    assert.equal(r.code, 0, r.stderr);
+    const [meta] = await received(p('spoke-inbox'), 'DESPATCH.EDI');
+    assert.ok(meta, 'the outbox file reached the client');
+    assert.equal(meta.sha256, sha256(content));
+    const sfid = meta.sfid as unknown as Sfid;
+    assert.deepEqual([sfid.securityLevel, sfid.compression, sfid.envelope, sfid.cipherSuite], [3, 1, 1, 6]);
+    assert.match((meta as unknown as { services: Array<{ signer?: string }> }).services.at(-1)!.signer!, /^hub \(SHA-256/);
+    await hubServer.waitFor(/receipt-received: EERP for DESPATCH\.EDI/);
+  } finally {
+    await hubServer.stop();
+  }
+});
