@@ -38,6 +38,7 @@ commands:
     --ca FILE                    CA for client certificates, repeatable
     --passphrase-file FILE       key/PKCS#12 passphrase (or OFTP2_KEY_PASSPHRASE)
     --secure-auth POLICY         secure authentication (SSIDAUTH): required, optional or off (default)
+    --partner-secure-auth ID=POLICY   the same for one partner, overriding --secure-auth
     --auth-key FILE              our key that opens partners' challenges (default: --key)
     --partner-auth-cert ID=FILE  a partner's session-authentication certificate, repeatable
     --decrypt-key FILE           our key for encrypted files (default: --key)
@@ -321,6 +322,7 @@ async function serve(args: string[]): Promise<number> {
       'require-client-cert': { type: 'boolean', default: false },
       'partner-cert': { type: 'string', multiple: true },
       'secure-auth': { type: 'string' },
+      'partner-secure-auth': { type: 'string', multiple: true },
       'auth-key': { type: 'string' },
       'partner-auth-cert': { type: 'string', multiple: true },
       'decrypt-key': { type: 'string' },
@@ -367,8 +369,16 @@ async function serve(args: string[]): Promise<number> {
     if (!partner) throw new UsageError('--partner-auth-cert must be ID=FILE for a --partner ID');
     (partner as { authCertPem?: string }).authCertPem = readText(pc.slice(eq + 1), '--partner-auth-cert');
   }
+  for (const ps of values['partner-secure-auth'] ?? []) {
+    const eq = ps.indexOf('=');
+    const partner = eq > 0 ? partners.find((p) => p.code === ps.slice(0, eq)) : undefined;
+    const policy = ps.slice(eq + 1);
+    if (!partner || !['required', 'optional', 'off'].includes(policy)) throw new UsageError('--partner-secure-auth must be ID=required|optional|off for a --partner ID');
+    (partner as { secureAuth?: string }).secureAuth = policy;
+  }
+  const anyAuth = secureAuth !== undefined && secureAuth !== 'off' ? true : partners.some((p) => (p as { secureAuth?: string }).secureAuth && (p as { secureAuth?: string }).secureAuth !== 'off');
   const authKey = values['auth-key'] ?? values.key;
-  if (secureAuth && secureAuth !== 'off' && !authKey) throw new UsageError('--secure-auth needs our private key: --auth-key FILE (or --key FILE)');
+  if (anyAuth && !authKey) throw new UsageError('secure authentication needs our private key: --auth-key FILE (or --key FILE)');
   const signCerts = new Map<string, string>();
   for (const pc of values['partner-sign-cert'] ?? []) {
     const eq = pc.indexOf('=');
@@ -411,7 +421,7 @@ async function serve(args: string[]): Promise<number> {
       requireEncrypted: values['require-encrypted'],
       allowCompressed: !values['no-zlib'],
     }),
-    ...(secureAuth && secureAuth !== 'off' ? { secureAuth: { policy: secureAuth as 'required' | 'optional', keyPem: readText(authKey!, '--auth-key'), ...(identity.passphrase ? { passphrase: identity.passphrase } : {}) } } : {}),
+    ...(anyAuth ? { secureAuth: { policy: (secureAuth ?? 'off') as 'required' | 'optional' | 'off', keyPem: readText(authKey!, '--auth-key'), ...(identity.passphrase ? { passphrase: identity.passphrase } : {}) } } : {}),
     ...(values.tls ? { tls: { ...identity, requireClientCert: values['require-client-cert'], ...(values.ca?.length ? { caPem: values.ca.map((f) => readText(f, '--ca')) } : {}) } } : {}),
     host: values.host,
     port,

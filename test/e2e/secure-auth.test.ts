@@ -90,3 +90,18 @@ test('secure authentication required on one side only: ESID 12 either way', asyn
     await plain.stop();
   }
 });
+
+test('per-partner policy: required for one partner, off for another', async () => {
+  const mixed = await startServer(['--local', 'O0013SERVER:SRVPW', '--partner', 'O0013CLIENT:CLIPW', '--partner', 'O0013LAX:LAXPW', '--inbox', p('inbox-mixed'),
+    '--auth-key', p('server.key'), '--partner-auth-cert', `O0013CLIENT=${p('client.pem')}`, '--partner-secure-auth', 'O0013CLIENT=required']);
+  try {
+    const strictNoAuth = await runCli(['send', file, '--to', `127.0.0.1:${mixed.port}`, '--local', 'O0013CLIENT:CLIPW', '--partner', 'O0013SERVER', '--dsn', 'MIX1']);
+    assert.match(strictNoAuth.stderr, /ESID 12 .*required for O0013CLIENT/);
+    const strictAuth = await runCli(['send', file, '--to', `127.0.0.1:${mixed.port}`, '--local', 'O0013CLIENT:CLIPW', '--partner', 'O0013SERVER', '--dsn', 'MIX2', '--secure-auth', '--auth-key', p('client.key'), '--partner-auth-cert', p('server.pem')]);
+    assert.equal(strictAuth.code, 0, strictAuth.stderr);
+    const lax = await runCli(['send', file, '--to', `127.0.0.1:${mixed.port}`, '--local', 'O0013LAX:LAXPW', '--partner', 'O0013SERVER', '--dsn', 'MIX3']);
+    assert.equal(lax.code, 0, lax.stderr);
+  } finally {
+    await mixed.stop();
+  }
+});
