@@ -323,7 +323,8 @@ class InboxFileSink implements FileSink {
         // both the transmitted file's hash (what a signed EERP covers) and the content's.
         const plain = `${partialPath}.plain`;
         try {
-          const summary = await unwrapFile(partialPath, plain, sfid, this.inbox.options.services?.(session.partner) ?? {});
+          const policy = { ...this.inbox.options.services?.(session.partner), ...(this.inbox.options.recordLayout ? { recordLayout: this.inbox.options.recordLayout } : {}) };
+          const summary = await unwrapFile(partialPath, plain, sfid, policy);
           secured = { ...secured, transmitted: { size: this.bytes, sha256 }, services: summary.layers.map((l) => ({ ...l })) };
         } catch (e) {
           await this.discard();

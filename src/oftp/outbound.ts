@@ -78,14 +78,15 @@ export async function outboundFile(o: OutboundFileOptions): Promise<OutboundFile
     description: o.description ?? '',
   };
   if (s && (s.sign || s.encryptTo || s.compress)) {
-    if (format === 'V') throw new Error('file services for V files (RFC 5024 §6.5 record prefixes) are not supported yet; send as U');
+    if (format === 'V' && layout !== 'plain') throw new Error('file services for V files read one record per line from the local file');
+    if (format === 'V' && lrecl > 65536) throw new Error('a secured V file may have records of at most 65536 octets (RFC 5024 §5.3.3)');
     // RFC 5024 §6.3: secure before the session. The result is cached by file and services so a resend
     // offers the same bytes and can restart.
-    const id = createHash('sha256').update(JSON.stringify([o.path, st.mtimeMs, st.size, s.cipherSuite, !!s.sign, s.encryptTo ?? '', !!s.compress])).digest('hex').slice(0, 32);
+    const id = createHash('sha256').update(JSON.stringify([o.path, st.mtimeMs, st.size, format, s.cipherSuite, !!s.sign, s.encryptTo ?? '', !!s.compress])).digest('hex').slice(0, 32);
     const dir = join(tmpdir(), 'oftp2-outbound');
     await mkdir(dir, { recursive: true });
     const secured = join(dir, `${id}.cms`);
-    const securedSize = await stat(secured).then((x) => x.size, () => secureFile(o.path, secured, s));
+    const securedSize = await stat(secured).then((x) => x.size, () => secureFile(o.path, secured, s, format));
     return {
       kind: 'file',
       transmittedPath: secured,

@@ -169,3 +169,14 @@ test('the server signs, compresses and encrypts outbox files for a partner; the 
     await hubServer.stop();
   }
 });
+
+test('a V file is secured with RFC 5024 §6.5 length prefixes and comes back as the same lines', async () => {
+  const lines = makeContent(50_000, 'lines', 12);
+  writeFileSync(p('records.txt'), lines);
+  const r = await runCli(['send', p('records.txt'), '--to', `127.0.0.1:${server.port}`, '--local', 'O0013SPOKE:SPOKEPW', '--partner', 'O0013HUB', '--dsn', 'V-SECURED',
+    '--format', 'V', '--record-length', '200', ...SIGN, ...ENCRYPT, '--zlib', '--cipher', '04', '--wait-eerp', '10']);
+  assert.equal(r.code, 0, r.stderr);
+  const [meta] = await received(p('inbox'), 'V-SECURED');
+  assert.ok(readFileSync(meta!.path).equals(lines), 'the records come back as the same lines');
+  assert.equal(meta!.sfid.format, 'V');
+});

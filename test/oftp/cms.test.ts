@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CIPHER_SUITES, CmsError, collect, compressStream, encryptStream, signStream, unwrapLayer, type LayerResult } from '../../src/oftp/security/cms';
 import { createCertificate } from '../../src/oftp/security/certs';
+import { linesToPrefixed, prefixedToLines } from '../../src/oftp/security/file-services';
 import { makeContent, tempDir } from '../helpers/files';
 
 const dir = tempDir('cms');
@@ -108,4 +109,20 @@ test('we decrypt and verify what OpenSSL signs and encrypts (3DES and AES-256, S
     assert.ok(back.equals(data), md);
     assert.equal(results[1]!.algorithm, md);
   }
+});
+
+test('RFC 5024 §6.5: V records get a 2-octet length prefix before file services, in any chunking', async () => {
+
+  const expected = Buffer.from('0002616200000001630000', 'hex'); // "ab", "", "c", "" (hand-built)
+  const text = Buffer.from('ab\n\nc\n\n');
+  for (let cut = 0; cut <= text.length; cut++) {
+    async function* two(): AsyncGenerator<Buffer> {
+      yield text.subarray(0, cut);
+      yield text.subarray(cut);
+    }
+    const wire = await collect(linesToPrefixed(two()));
+    assert.ok(wire.equals(expected), `cut at ${cut}: ${wire.toString('hex')}`);
+    assert.ok((await collect(prefixedToLines(pieces(wire)))).equals(text));
+  }
+  await assert.rejects(collect(prefixedToLines(pieces(Buffer.from('000561', 'hex')))), /ends inside a record/);
 });

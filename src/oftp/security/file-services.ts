@@ -4,7 +4,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import type { Sfid } from '../codec/commands';
-import { CIPHER_SUITES, compressStream, encryptStream, signStream, unwrapLayer, type ByteSource, type LayerResult, type Signer } from './cms';
+import { CIPHER_SUITES, CmsError, compressStream, encryptStream, signStream, unwrapLayer, type ByteSource, type LayerResult, type Signer } from './cms';
 
 export interface OutboundServices {
   /** Suite 01-06: cipher for encryption, hash for signing. */
@@ -30,11 +30,58 @@ export function sfidServiceFields(s: OutboundServices): Pick<Sfid, 'securityLeve
   };
 }
 
+/**
+ * RFC 5024 §6.5: before a V file is signed, compressed or encrypted, each record gets a 2-octet big-endian
+ * length prefix so the receiver can rebuild the records. Local V files hold one record per line.
+ */
+export async function* linesToPrefixed(source: ByteSource): AsyncGenerator<Buffer> {
+  let carry: Buffer = Buffer.alloc(0);
+  const record = (r: Buffer): Buffer => {
+    if (r.length > 0xffff) throw new Error(`a V record of ${r.length} octets does not fit the 2-octet length prefix of RFC 5024 §6.5`);
+    const h = Buffer.alloc(2);
+    h.writeUInt16BE(r.length);
+    return Buffer.concat([h, r]);
+  };
+  for await (const chunk of source) {
+    const data = carry.length ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const out: Buffer[] = [];
+    let i = 0;
+    for (let lf = data.indexOf(0x0a, i); lf >= 0; lf = data.indexOf(0x0a, i)) {
+      out.push(record(data.subarray(i, lf)));
+      i = lf + 1;
+    }
+    carry = Buffer.from(data.subarray(i));
+    if (out.length) yield Buffer.concat(out);
+  }
+  if (carry.length) yield record(carry);
+}
+
+/** The reverse of linesToPrefixed: length-prefixed records back to one record per line. */
+export async function* prefixedToLines(source: ByteSource): AsyncGenerator<Buffer> {
+  let carry: Buffer = Buffer.alloc(0);
+  for await (const chunk of source) {
+    const data = carry.length ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const out: Buffer[] = [];
+    let i = 0;
+    while (data.length - i >= 2) {
+      const n = data.readUInt16BE(i);
+      if (data.length - i < 2 + n) break;
+      out.push(data.subarray(i + 2, i + 2 + n), LF);
+      i += 2 + n;
+    }
+    carry = Buffer.from(data.subarray(i));
+    if (out.length) yield Buffer.concat(out);
+  }
+  if (carry.length) throw new CmsError(`the V file ends inside a record (${carry.length} octets after the last complete record)`, 12);
+}
+const LF = Buffer.from([0x0a]);
+
 /** Signs, compresses and encrypts `path` into `target`, in the RFC's order; returns the target's size. */
-export async function secureFile(path: string, target: string, s: OutboundServices): Promise<number> {
+export async function secureFile(path: string, target: string, s: OutboundServices, format: Sfid['format'] = 'U'): Promise<number> {
   const suite = CIPHER_SUITES[s.cipherSuite];
   if (!suite) throw new Error(`cipher suite ${String(s.cipherSuite).padStart(2, '0')} is not one of 01-06`);
   let stream: ByteSource = createReadStream(path, { highWaterMark: 256 * 1024 });
+  if (format === 'V') stream = linesToPrefixed(stream);
   if (s.sign) stream = signStream(stream, s.sign, suite.hash);
   if (s.compress) stream = compressStream(stream);
   if (s.encryptTo) stream = encryptStream(stream, s.encryptTo, suite.cipher);
@@ -59,6 +106,8 @@ export interface InboundPolicy {
   allowCompressed?: boolean;
   allowSigned?: boolean;
   allowEncrypted?: boolean;
+  /** How V records are kept locally (default one per line); the wire form is length-prefixed (§6.5). */
+  recordLayout?: 'plain' | 'length-prefixed';
 }
 
 /** The SFNA a receiver answers an SFID with under its policy (RFC 5024 §5.3.5 reasons 15-20), if any. */
@@ -95,6 +144,7 @@ export async function unwrapFile(received: string, target: string, sfid: Sfid, p
     layers.push(r);
     stream = unwrapLayer(stream, kind, options, r);
   }
+  if (sfid.format === 'V' && (p.recordLayout ?? 'plain') === 'plain') stream = prefixedToLines(stream);
   const out = createWriteStream(target);
   let size = 0;
   try {
