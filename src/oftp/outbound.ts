@@ -9,7 +9,7 @@ import type { RecordLayout } from './codec/data';
 import type { OutboundFile } from './session/session';
 import { secureFile, sfidServiceFields, type OutboundServices } from './security/file-services';
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -93,7 +93,7 @@ export async function outboundFile(o: OutboundFileOptions): Promise<OutboundFile
       restartProposal: Math.floor(securedSize / 1024),
       sfid: { ...identity, fileSize: Math.ceil(securedSize / 1024), ...sfidServiceFields(s) },
       async open(units: number) {
-        return { chunks: createReadStream(secured, { start: units * 1024, highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>, skipped: { records: 0, units: units * 1024 } };
+        return { chunks: readChunks(secured, units * 1024), skipped: { records: 0, units: units * 1024 } };
       },
     };
   }
@@ -108,12 +108,28 @@ export async function outboundFile(o: OutboundFileOptions): Promise<OutboundFile
     sfid: { ...identity, fileSize: kib, ...sfidServiceFields({ cipherSuite: s?.cipherSuite ?? 0, signedEerp: !!s?.signedEerp }) },
     async open(units: number) {
       const skip = await skipPoint(o.path, format, lrecl, layout, units);
-      return {
-        chunks: createReadStream(o.path, { start: skip.bytes, highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>,
-        skipped: { records: skip.records, units: skip.units },
-      };
+      return { chunks: readChunks(o.path, skip.bytes), skipped: { records: skip.records, units: skip.units } };
     },
   };
+}
+
+/**
+ * Reads a file from `start` into one reused 1 MiB buffer. Each chunk is only valid until the next one is
+ * asked for: the session packs it into DATA buffers at once, and a fresh buffer per read only feeds the GC.
+ */
+async function* readChunks(path: string, start: number): AsyncGenerator<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    for (let position = start; ; ) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Where to resume: octet offset in the local file, and the records/units before it. */

@@ -24,7 +24,8 @@ export interface OutboundFile {
   recordLayout?: RecordLayout;
   /** The file as it goes on the wire (after any file services): what a signed receipt's hash covers. */
   transmittedPath?: string;
-  /** Opens the local file after `units` restart units; `skipped` are the records/octets before that point. */
+  /** Opens the local file after `units` restart units; `skipped` are the records/octets before that point.
+   *  A chunk may be reused by the source once the next one is asked for. */
   open(units: number): Promise<{ chunks: AsyncIterable<Uint8Array>; skipped: { records: number; units: number } }>;
 }
 export interface OutboundReceipt {
