@@ -172,13 +172,12 @@ function decode(args: string[]): number {
   const decoder = new OftpStreamDecoder({
     level,
     onFileData: values.extract
-      ? (sfid, bytes, index) => {
+      ? (_sfid, bytes, index) => {
           // The name is ours, never the partner's dataset name, so nothing in the capture picks the path.
           const path = join(values.extract!, `${String(index).padStart(3, '0')}.bin`);
           if (extracted.has(path)) appendFileSync(path, bytes);
           else writeFileSync(path, bytes);
           extracted.add(path);
-          void sfid;
         }
       : undefined,
   });
@@ -299,7 +298,7 @@ function traceOption(path: string | undefined): { sink?: TraceSink; close: () =>
 const now = (): string => new Date().toISOString().slice(11, 23);
 
 async function serve(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values } = parseArgs({
     args,
     allowPositionals: false,
     options: {
@@ -339,7 +338,6 @@ async function serve(args: string[]): Promise<number> {
       cipher: { type: 'string', default: '02' },
     },
   });
-  void positionals;
   const grace = intOption(values.grace, '--grace', 0, 3600)!;
   if (!values.local) throw new UsageError('serve needs --local ID[:PASSWORD]');
   if (!values.partner?.length) throw new UsageError('serve needs at least one --partner ID:PASSWORD');

@@ -6,7 +6,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import type { Eerp, Nerp, Sfid } from './codec/commands';
+import { hasFileServices, type Eerp, type Nerp, type Sfid } from './codec/commands';
 import type { RecordLayout } from './codec/data';
 import type { FileDecision, FileSink, SessionInfo } from './session/session';
 import { CmsError, type Signer } from './security/cms';
@@ -145,7 +145,7 @@ export class Inbox {
     const partialPath = this.inside(join(this.dir, PARTIAL_DIR, `${id}.part`));
     const statePath = `${partialPath}.json`;
     const layout: RecordLayout = sfid.format === 'V' ? this.options.recordLayout ?? 'plain' : 'plain';
-    const format = sfid.securityLevel || sfid.compression || sfid.envelope ? 'U' : sfid.format;
+    const format = hasFileServices(sfid) ? 'U' : sfid.format;
 
     // Restart: what an earlier session left, cut back to a whole restart unit.
     let restart = { count: 0, records: 0, units: 0, bytes: 0 };
@@ -318,7 +318,7 @@ class InboxFileSink implements FileSink {
       let sha256 = this.hash ? this.hash.digest('hex') : await hashFile(partialPath);
       let secured: Pick<ReceivedFileMeta, 'transmitted' | 'services' | 'receiptHash'> = {};
       if (sfid.signedEerp) secured.receiptHash = (await hashTransmitted(partialPath, suiteHash(sfid.cipherSuite))).toString('hex');
-      if (sfid.securityLevel || sfid.compression || sfid.envelope) {
+      if (hasFileServices(sfid)) {
         // Undo the file services in reverse order (RFC 5024 §6) into the final place; the sidecar keeps
         // both the transmitted file's hash (what a signed EERP covers) and the content's.
         const plain = `${partialPath}.plain`;

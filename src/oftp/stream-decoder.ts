@@ -1,6 +1,6 @@
 // Decodes one direction of an OFTP byte stream into commands: framing, the level each command is read at
 // (taken from the SSID seen unless fixed), and the virtual files carried by DATA with their EFID check.
-import { decodeCommand, OFTP2_LEVEL, type DecodedCommand, type Sfid } from './codec/commands';
+import { decodeCommand, hasFileServices, OFTP2_LEVEL, type DecodedCommand, type Sfid } from './codec/commands';
 import { VirtualFileReader } from './codec/data';
 import { OftpDecodeError } from './codec/errors';
 import { StbParser, STH_LENGTH } from './codec/stb';
@@ -86,9 +86,7 @@ export class OftpStreamDecoder {
         if (!this.fixedLevel) this.level = Math.min(c.level, OFTP2_LEVEL);
         break;
       case 'SFID': {
-        // Secured or compressed files travel as format U (RFC 5024 §5.3.3).
-        const opaque = c.securityLevel !== 0 || c.compression !== 0 || c.envelope !== 0;
-        const format = opaque ? 'U' : c.format;
+        const format = hasFileServices(c) ? 'U' : c.format;
         this.file = {
           sfid: c,
           reader: new VirtualFileReader({ format, maxRecordLength: format === 'F' || format === 'V' ? c.maxRecordLength : 0 }),

@@ -126,6 +126,11 @@ export interface CodecOptions {
   level?: ProtocolLevel;
 }
 
+/** Signed, compressed or enveloped files travel as format U, whatever SFIDFMT says (RFC 5024 §5.3.3). */
+export function hasFileServices(s: Pick<Sfid, 'securityLevel' | 'compression' | 'envelope'>): boolean {
+  return s.securityLevel !== 0 || s.compression !== 0 || s.envelope !== 0;
+}
+
 /** Name of the command whose identifier is the first octet, if any. */
 export function commandNameOf(buf: Uint8Array): CommandName | undefined {
   return buf.length > 0 ? NAME_BY_CODE.get(buf[0]!) : undefined;

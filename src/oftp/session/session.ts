@@ -2,7 +2,7 @@
 // (send receipts and files, change direction, release) and Listener (accept files, acknowledge receipts),
 // with credit, restart and every failure ending in the right ESID. Storage and policy live in the hooks.
 import type { Duplex } from 'node:stream';
-import type { Eerp, FileFormat, Nerp, OftpCommand, Sfid, Ssid } from '../codec/commands';
+import { hasFileServices, type Eerp, type FileFormat, type Nerp, type OftpCommand, type Sfid, type Ssid } from '../codec/commands';
 import { VirtualFileReader, VirtualFileWriter, type RecordLayout } from '../codec/data';
 import { OftpDecodeError, OftpEncodeError } from '../codec/errors';
 import { describeReason } from '../codec/reasons';
@@ -111,9 +111,6 @@ class SessionEnded extends Error {
     super(outcome.error ?? 'session ended');
   }
 }
-
-const FILE_FORMATS_OPAQUE = (s: Pick<Sfid, 'securityLevel' | 'compression' | 'envelope'>): boolean =>
-  s.securityLevel !== 0 || s.compression !== 0 || s.envelope !== 0;
 
 export class OftpSession {
   readonly channel: CommandChannel;
@@ -468,8 +465,7 @@ export class OftpSession {
     }
     const sink = decision.sink;
     const restartCount = p.restart ? Math.min(sink.restartCount, sfid.restartPosition) : 0;
-    const opaque = FILE_FORMATS_OPAQUE(sfid);
-    const format: FileFormat = opaque ? 'U' : sfid.format;
+    const format: FileFormat = hasFileServices(sfid) ? 'U' : sfid.format;
     const reader = new VirtualFileReader({ format, maxRecordLength: format === 'F' || format === 'V' ? sfid.maxRecordLength : 0, recordLayout: format === 'V' ? sink.recordLayout : undefined });
     let done = false;
     try {
@@ -548,8 +544,8 @@ export class OftpSession {
     const proposal = p.restart ? item.restartProposal : 0;
     const sfid: Sfid = { type: 'SFID', ...item.sfid, restartPosition: proposal };
     if (this.channel.level < 5) {
-      if (FILE_FORMATS_OPAQUE(sfid) || sfid.fileSize > 9_999_999) {
-        const text = FILE_FORMATS_OPAQUE(sfid)
+      if (hasFileServices(sfid) || sfid.fileSize > 9_999_999) {
+        const text = hasFileServices(sfid)
           ? `${sfid.datasetName} needs OFTP 2.0 file services; the partner speaks level ${this.channel.level}`
           : `${sfid.datasetName} is too large for OFTP 1.x size fields`;
         this.event('file-refused', text, { datasetName: sfid.datasetName });
@@ -573,8 +569,7 @@ export class OftpSession {
     const count = answer.command.restartCount;
     if (count > proposal) await this.abort(2, `SFPA restart count ${count} is more than the ${proposal} proposed`);
     if (count > 0) this.event('restart', `${sfid.datasetName}: partner already has ${count} ${sfid.format === 'F' || sfid.format === 'V' ? 'records' : 'KiB'}; resuming`, { datasetName: sfid.datasetName, restartCount: count });
-    const opaque = FILE_FORMATS_OPAQUE(sfid);
-    const format: FileFormat = opaque ? 'U' : sfid.format;
+    const format: FileFormat = hasFileServices(sfid) ? 'U' : sfid.format;
     const { chunks, skipped } = await item.open(count);
     const writer = new VirtualFileWriter({
       format,
