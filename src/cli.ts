@@ -10,7 +10,7 @@ import { TOLERANCES } from './oftp/codec/tolerances';
 import { OftpStreamDecoder, type StreamEntry } from './oftp/stream-decoder';
 import { runClient, type ClientResult } from './oftp/client';
 import { describeReason } from './oftp/codec/reasons';
-import { OftpServer } from './oftp/server';
+import { OftpServer, type PartnerConfig } from './oftp/server';
 import { jsonLinesSink, type TraceSink } from './oftp/trace';
 import { fingerprint, writeDevCertificates } from './oftp/security/certs';
 import type { TlsIdentity } from './oftp/security/tls';
@@ -295,6 +295,23 @@ function traceOption(path: string | undefined): { sink?: TraceSink; close: () =>
   return jsonLinesSink(path);
 }
 
+/** Values of a repeatable `--option ID=VALUE` for configured partners, by partner ID. */
+function perPartner(option: string, entries: string[] | undefined, partners: Array<{ code: string }>, what = 'FILE'): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const entry of entries ?? []) {
+    const eq = entry.indexOf('=');
+    const id = entry.slice(0, Math.max(eq, 0));
+    if (eq < 1 || !partners.some((p) => p.code === id)) throw new UsageError(`--${option} must be ID=${what} for a --partner ID, not ${JSON.stringify(entry)}`);
+    out.set(id, entry.slice(eq + 1));
+  }
+  return out;
+}
+
+/** Reads each FILE of a per-partner option. */
+function perPartnerFiles(option: string, entries: string[] | undefined, partners: Array<{ code: string }>): Map<string, string> {
+  return new Map([...perPartner(option, entries, partners)].map(([id, file]) => [id, readText(file, `--${option}`)]));
+}
+
 const now = (): string => new Date().toISOString().slice(11, 23);
 
 async function serve(args: string[]): Promise<number> {
@@ -342,7 +359,7 @@ async function serve(args: string[]): Promise<number> {
   if (!values.local) throw new UsageError('serve needs --local ID[:PASSWORD]');
   if (!values.partner?.length) throw new UsageError('serve needs at least one --partner ID:PASSWORD');
   const local = splitId(values.local, '--local', false);
-  const partners = values.partner.map((p) => {
+  const partners: PartnerConfig[] = values.partner.map((p) => {
     const { code, password } = splitId(p, '--partner', true);
     return { code, password: password! };
   });
@@ -352,53 +369,29 @@ async function serve(args: string[]): Promise<number> {
   const identity = tlsIdentity(values);
   if (values.tls && !identity.pfx && !identity.certPem) throw new UsageError('--tls needs our certificate: --cert FILE --key FILE, or --pfx FILE');
   if (!values.tls && (values['require-client-cert'] || values['partner-cert']?.length)) throw new UsageError('--require-client-cert and --partner-cert need --tls');
-  for (const pc of values['partner-cert'] ?? []) {
-    const eq = pc.indexOf('=');
-    if (eq < 1) throw new UsageError('--partner-cert must be ID=FILE');
-    const partner = partners.find((p) => p.code === pc.slice(0, eq));
-    if (!partner) throw new UsageError(`--partner-cert names ${pc.slice(0, eq)}, which is not a --partner`);
-    (partner as { clientCertPem?: string }).clientCertPem = readText(pc.slice(eq + 1), '--partner-cert');
-  }
+  for (const [id, pem] of perPartnerFiles('partner-cert', values['partner-cert'], partners)) partners.find((p) => p.code === id)!.clientCertPem = pem;
   const secureAuth = values['secure-auth'];
   if (secureAuth !== undefined && !['required', 'optional', 'off'].includes(secureAuth)) throw new UsageError('--secure-auth must be required, optional or off');
-  for (const pc of values['partner-auth-cert'] ?? []) {
-    const eq = pc.indexOf('=');
-    const partner = eq > 0 ? partners.find((p) => p.code === pc.slice(0, eq)) : undefined;
-    if (!partner) throw new UsageError('--partner-auth-cert must be ID=FILE for a --partner ID');
-    (partner as { authCertPem?: string }).authCertPem = readText(pc.slice(eq + 1), '--partner-auth-cert');
+  for (const [id, pem] of perPartnerFiles('partner-auth-cert', values['partner-auth-cert'], partners)) partners.find((p) => p.code === id)!.authCertPem = pem;
+  for (const [id, policy] of perPartner('partner-secure-auth', values['partner-secure-auth'], partners, 'required|optional|off')) {
+    if (policy !== 'required' && policy !== 'optional' && policy !== 'off') throw new UsageError(`--partner-secure-auth for ${id} must be required, optional or off`);
+    partners.find((p) => p.code === id)!.secureAuth = policy;
   }
-  for (const ps of values['partner-secure-auth'] ?? []) {
-    const eq = ps.indexOf('=');
-    const partner = eq > 0 ? partners.find((p) => p.code === ps.slice(0, eq)) : undefined;
-    const policy = ps.slice(eq + 1);
-    if (!partner || !['required', 'optional', 'off'].includes(policy)) throw new UsageError('--partner-secure-auth must be ID=required|optional|off for a --partner ID');
-    (partner as { secureAuth?: string }).secureAuth = policy;
-  }
-  const anyAuth = secureAuth !== undefined && secureAuth !== 'off' ? true : partners.some((p) => (p as { secureAuth?: string }).secureAuth && (p as { secureAuth?: string }).secureAuth !== 'off');
+  const anyAuth = (secureAuth !== undefined && secureAuth !== 'off') || partners.some((p) => p.secureAuth !== undefined && p.secureAuth !== 'off');
   const authKey = values['auth-key'] ?? values.key;
   if (anyAuth && !authKey) throw new UsageError('secure authentication needs our private key: --auth-key FILE (or --key FILE)');
-  const signCerts = new Map<string, string>();
-  for (const pc of values['partner-sign-cert'] ?? []) {
-    const eq = pc.indexOf('=');
-    if (eq < 1 || !partners.some((p) => p.code === pc.slice(0, eq))) throw new UsageError('--partner-sign-cert must be ID=FILE for a --partner ID');
-    signCerts.set(pc.slice(0, eq), readText(pc.slice(eq + 1), '--partner-sign-cert'));
-  }
+  const signCerts = perPartnerFiles('partner-sign-cert', values['partner-sign-cert'], partners);
   const ciphers = values.ciphers?.split(',').map((c) => Number(c));
   if (ciphers?.some((c) => !Number.isInteger(c) || c < 1 || c > 6)) throw new UsageError('--ciphers must list suites from 01 to 06, e.g. 02,04,06');
   const decryptKeyPath = values['decrypt-key'] ?? values.key;
   const decryptionKey = decryptKeyPath ? { keyPem: readText(decryptKeyPath, '--decrypt-key'), ...(identity.passphrase ? { passphrase: identity.passphrase } : {}) } : undefined;
   const outboundSuite = intOption(values.cipher, '--cipher', 1, 6)!;
   if (values['sign-outbound'] && !(values.cert && values.key)) throw new UsageError('--sign-outbound signs with --cert FILE and --key FILE');
-  const encCerts = new Map<string, string>();
-  for (const pc of values['partner-enc-cert'] ?? []) {
-    const eq = pc.indexOf('=');
-    if (eq < 1 || !partners.some((p) => p.code === pc.slice(0, eq))) throw new UsageError('--partner-enc-cert must be ID=FILE for a --partner ID');
-    encCerts.set(pc.slice(0, eq), readText(pc.slice(eq + 1), '--partner-enc-cert'));
-  }
+  const encCerts = perPartnerFiles('partner-enc-cert', values['partner-enc-cert'], partners);
   for (const partner of partners) {
     const encryptTo = encCerts.get(partner.code);
     if (encryptTo || values['sign-outbound'] || values['zlib-outbound']) {
-      (partner as { outboundServices?: object }).outboundServices = {
+      partner.outboundServices = {
         cipherSuite: outboundSuite,
         ...(encryptTo ? { encryptTo } : {}),
         ...(values['sign-outbound'] ? { sign: { certPem: readText(values.cert!, '--cert'), keyPem: readText(values.key!, '--key'), ...(identity.passphrase ? { passphrase: identity.passphrase } : {}) } } : {}),
