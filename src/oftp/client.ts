@@ -127,8 +127,8 @@ export async function runClient(config: ClientConfig): Promise<ClientResult> {
       async nextOutbound(info) {
         if (inbox) {
           for (const r of await inbox.pendingReceipts(info.partner)) {
-            const item = Object.assign({ kind: 'receipt' as const, receipt: r.receipt }, { key: r.key });
             if ([...offered].some((o) => (o as { key?: string }).key === r.key)) continue;
+            const item = Object.assign({ kind: 'receipt' as const, receipt: await inbox.outgoingReceipt(r.key, r.receipt) }, { key: r.key });
             offered.add(item);
             return item;
           }

@@ -179,7 +179,7 @@ export class Inbox {
     if (meta) this.received.set(key, meta);
   }
 
-  /** Receipts owed to a partner for files received from it, oldest first: EERP, or NERP when refused. */
+  /** Receipts owed to a partner for files received from it, oldest first: EERP, or NERP when refused (unsigned; see outgoingReceipt). */
   async pendingReceipts(partner: string): Promise<Array<{ receipt: Eerp | Nerp; key: string }>> {
     await this.load();
     const pending = [...this.received.entries()]
@@ -188,16 +188,23 @@ export class Inbox {
     const out: Array<{ receipt: Eerp | Nerp; key: string }> = [];
     for (const [key, m] of pending) {
       const id = { datasetName: m.sfid.datasetName, date: m.sfid.date, time: m.sfid.time, destination: m.sfid.originator, originator: m.sfid.destination, hash: Buffer.alloc(0), signature: Buffer.alloc(0) };
-      let receipt: Eerp | Nerp = m.eerp.nerp
+      const receipt: Eerp | Nerp = m.eerp.nerp
         ? { type: 'NERP', ...id, creator: this.options.localCode, reason: m.eerp.nerp.reason, text: m.eerp.nerp.text }
         : { type: 'EERP', ...id, userData: '' };
-      // A signed receipt was asked for: sign it when we can; otherwise it goes unsigned (RFC 5024 §3.3.5).
-      if (m.sfid.signedEerp && m.receiptHash && this.options.ackSigner) {
-        receipt = await signReceipt(receipt, Buffer.from(m.receiptHash, 'hex'), this.options.ackSigner, suiteHash(m.sfid.cipherSuite));
-      }
       out.push({ key, receipt });
     }
     return out;
+  }
+
+  /**
+   * The receipt as it goes out: signed when the partner asked for a signed one (SFIDSIGN=Y) and we have an
+   * acknowledgment-signing identity; otherwise unsigned, as RFC 5024 §3.3.5 allows. Done only for the
+   * receipt about to be sent, not for every pending one.
+   */
+  async outgoingReceipt(key: string, receipt: Eerp | Nerp): Promise<Eerp | Nerp> {
+    const m = this.received.get(key);
+    if (!m?.sfid.signedEerp || !m.receiptHash || !this.options.ackSigner) return receipt;
+    return signReceipt(receipt, Buffer.from(m.receiptHash, 'hex'), this.options.ackSigner, suiteHash(m.sfid.cipherSuite));
   }
 
   /**

@@ -225,7 +225,7 @@ export class OftpServer extends EventEmitter<ServerEvents> {
         for (const r of await server.inbox.pendingReceipts(info.partner)) {
           if (offered.has(`eerp:${r.key}`)) continue;
           offered.add(`eerp:${r.key}`);
-          return Object.assign({ kind: 'receipt' as const, receipt: r.receipt }, { key: r.key });
+          return Object.assign({ kind: 'receipt' as const, receipt: await server.inbox.outgoingReceipt(r.key, r.receipt) }, { key: r.key });
         }
         const dir = server.outboxFor(info.partner);
         if (!dir) return undefined;
