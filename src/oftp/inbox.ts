@@ -324,7 +324,11 @@ class InboxFileSink implements FileSink {
       }
       let sha256 = this.hash ? this.hash.digest('hex') : await hashFile(partialPath);
       let secured: Pick<ReceivedFileMeta, 'transmitted' | 'services' | 'receiptHash'> = {};
-      if (sfid.signedEerp) secured.receiptHash = (await hashTransmitted(partialPath, suiteHash(sfid.cipherSuite))).toString('hex');
+      if (sfid.signedEerp) {
+        // The receipt hash covers the file as transmitted: reuse the SHA-256 taken while it streamed in.
+        const alg = suiteHash(sfid.cipherSuite);
+        secured.receiptHash = alg === 'sha256' ? sha256 : (await hashTransmitted(partialPath, alg)).toString('hex');
+      }
       if (hasFileServices(sfid)) {
         // Undo the file services in reverse order (RFC 5024 §6) into the final place; the sidecar keeps
         // both the transmitted file's hash (what a signed EERP covers) and the content's.
