@@ -386,6 +386,24 @@ export class DataBufferPacker {
       if (count + n === MAX_SUBRECORD) this.openLiteral = -1;
     }
     while (i < to) {
+      // Many full subrecords at once: one bulk copy, then each 63-octet block slid left into place behind
+      // its header (copyWithin is a memmove; a view per subrecord would cost an object each).
+      const k = Math.min(Math.floor((to - i) / MAX_SUBRECORD), Math.floor((this.bufferSize - this.pos) / (MAX_SUBRECORD + 1)));
+      if (k >= 4) {
+        const base = this.pos;
+        this.view.set(src.subarray(i, i + k * MAX_SUBRECORD), base + k);
+        for (let j = 0; j < k; j++) {
+          const header = base + j * (MAX_SUBRECORD + 1);
+          const from = base + k + j * MAX_SUBRECORD;
+          if (from !== header + 1) this.view.copyWithin(header + 1, from, from + MAX_SUBRECORD);
+          this.view[header] = MAX_SUBRECORD;
+        }
+        this.lastHeader = base + (k - 1) * (MAX_SUBRECORD + 1);
+        this.pos = base + k * (MAX_SUBRECORD + 1);
+        this.openLiteral = -1;
+        i += k * MAX_SUBRECORD;
+        continue;
+      }
       const space = this.room(2) - 1;
       const n = Math.min(MAX_SUBRECORD, space, to - i);
       this.lastHeader = this.pos;
