@@ -41,19 +41,14 @@ function dataError(kind: 'truncated' | 'range', offset: number, detail: string, 
 
 /** Walks the subrecords of a DATA payload (the octets after 'D'), checking that each is complete. */
 export function parseSubrecords(payload: Uint8Array): Subrecord[] {
+  const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  scanSubrecords(buf);
   const out: Subrecord[] = [];
-  let pos = 0;
-  while (pos < payload.length) {
-    const h = payload[pos]!;
-    const count = h & COUNT_MASK;
+  for (let pos = 0; pos < buf.length; ) {
+    const h = buf[pos]!;
     const compressed = (h & COMPRESSED_FLAG) !== 0;
-    // A compressed subrecord is always the one octet to repeat, even for a count of 0.
-    const size = compressed ? 1 : count;
-    if (pos + 1 + size > payload.length) {
-      throw dataError('truncated', pos + 1, `subrecord header 0x${h.toString(16).padStart(2, '0')} needs ${size} octet(s), only ${payload.length - pos - 1} left in the buffer`);
-    }
-    out.push({ offset: pos, endOfRecord: (h & EOR_FLAG) !== 0, compressed, count });
-    pos += 1 + size;
+    out.push({ offset: pos, endOfRecord: (h & EOR_FLAG) !== 0, compressed, count: h & COUNT_MASK });
+    pos += compressed ? 2 : 1 + (h & COUNT_MASK);
   }
   return out;
 }
@@ -70,6 +65,7 @@ export function scanSubrecords(payload: Buffer): { octets: number; subrecords: n
   while (pos < end) {
     const h = payload[pos]!;
     const count = h & COUNT_MASK;
+    // A compressed subrecord is always the one octet to repeat, even for a count of 0.
     const size = h & COMPRESSED_FLAG ? 1 : count;
     if (pos + 1 + size > end) {
       throw dataError('truncated', pos + 1, `subrecord header 0x${h.toString(16).padStart(2, '0')} needs ${size} octet(s), only ${end - pos - 1} left in the buffer`);
