@@ -3,6 +3,7 @@
 // size, SHA-256, EERP status). Untrusted dataset names are made safe; interrupted files are kept for a
 // restart; duplicates are refused; receipts still owed to partners are remembered across sessions.
 import { createHash, type Hash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
@@ -29,7 +30,37 @@ export interface InboxOptions {
   ackSigner?: Signer;
 }
 
-export type EerpStatus = 'pending' | 'sent' | 'failed';
+/**
+ * pending: owed to the partner, sent when we next hold the speaker role; held: waiting for the process
+ * to finish the document (then pending, as EERP or NERP); none: no receipt will be sent (acknowledge
+ * never); sent / failed: done.
+ */
+export type EerpStatus = 'pending' | 'held' | 'none' | 'sent' | 'failed';
+
+/**
+ * What one listener (a process) accepts from a partner, on top of the inbox's defaults. A server that runs
+ * several processes on one port passes the policy of the process the session was routed to.
+ */
+export interface FilePolicy {
+  /** SFIDDEST must be one of these (default: the inbox's localCode), else SFNA 02. */
+  destinations?: string[];
+  /** SFIDORIG must be one of these when given, else SFNA 03. */
+  originators?: string[];
+  /** SFIDDSN must match, else SFNA 01. */
+  datasetNamePattern?: RegExp;
+  allowDuplicates?: boolean;
+  maxFileSize?: number;
+  services?: InboundPolicy;
+  /** When the receipt goes out (default onReceipt). */
+  acknowledge?: 'onReceipt' | 'afterProcessing' | 'never';
+}
+
+export interface InboxEvents {
+  /** A file was received completely and stored in its final place. */
+  stored: [ReceivedFileMeta & { key: string; path: string }];
+  /** A held receipt was released (EERP) or turned into a NERP. */
+  settled: [{ key: string }];
+}
 
 export interface ReceivedFileMeta {
   file: string;
@@ -77,7 +108,7 @@ interface PartialState {
   startedAt: string;
 }
 
-export class Inbox {
+export class Inbox extends EventEmitter<InboxEvents> {
   readonly dir: string;
   private readonly received = new Map<string, ReceivedFileMeta & { metaPath: string }>();
   /** Files being received right now, by key: a second session may not write the same file. */
@@ -85,6 +116,7 @@ export class Inbox {
   private loaded = false;
 
   constructor(readonly options: InboxOptions) {
+    super();
     this.dir = resolve(options.dir);
   }
 
@@ -115,26 +147,34 @@ export class Inbox {
   }
 
   /** The listener's decision on an SFID, and the sink that stores the file when accepted. */
-  async startFile(sfid: Sfid, session: SessionInfo): Promise<FileDecision> {
+  async startFile(sfid: Sfid, session: SessionInfo, policy: FilePolicy = {}): Promise<FileDecision> {
     await this.load();
     const name = safeName(sfid.datasetName);
     if (!sfid.datasetName.trim() || !name.replace(/_/g, '')) {
       return { accept: false, reason: 1, retry: false, text: 'empty or unusable virtual file name' };
     }
-    if (sfid.destination !== this.options.localCode) {
-      return { accept: false, reason: 2, retry: false, text: `destination ${sfid.destination || '(blank)'} is not ${this.options.localCode}` };
+    if (policy.datasetNamePattern && !policy.datasetNamePattern.test(sfid.datasetName)) {
+      return { accept: false, reason: 1, retry: false, text: `virtual file name ${sfid.datasetName} does not match the expected pattern ${policy.datasetNamePattern.source}` };
+    }
+    const destinations = policy.destinations ?? [this.options.localCode];
+    if (!destinations.includes(sfid.destination)) {
+      return { accept: false, reason: 2, retry: false, text: `destination ${sfid.destination || '(blank)'} is not ${destinations.join(' or ')}` };
+    }
+    if (policy.originators && !policy.originators.includes(sfid.originator)) {
+      return { accept: false, reason: 3, retry: false, text: `originator ${sfid.originator || '(blank)'} is not one of ${policy.originators.join(', ')}` };
     }
     const key = fileKey(sfid.originator, sfid);
-    if (this.received.has(key) && !this.options.allowDuplicates) {
+    if (this.received.has(key) && !(policy.allowDuplicates ?? this.options.allowDuplicates)) {
       return { accept: false, reason: 13, retry: false, text: `already received ${sfid.datasetName} ${sfid.date} ${sfid.time} from ${sfid.originator}` };
     }
     if (this.active.has(key)) {
       return { accept: false, reason: 13, retry: true, text: 'this file is being received in another session' };
     }
     // Policy applies to plain files too: a partner may be required to sign or encrypt.
-    const refusal = refuseServices(sfid, this.options.services?.(session.partner) ?? {});
+    const services = policy.services ?? this.options.services?.(session.partner) ?? {};
+    const refusal = refuseServices(sfid, services);
     if (refusal) return { accept: false, retry: false, ...refusal };
-    const limit = this.options.maxFileSize;
+    const limit = policy.maxFileSize ?? this.options.maxFileSize;
     if (limit !== undefined && sfid.fileSize * 1024 > limit + 1023) {
       return { accept: false, reason: 6, retry: false, text: `file of about ${sfid.fileSize} KiB exceeds the limit of ${Math.floor(limit / 1024)} KiB` };
     }
@@ -163,7 +203,8 @@ export class Inbox {
     const state: PartialState = { key, format: sfid.format, maxRecordLength: sfid.maxRecordLength, recordLayout: layout, partner: session.partner, startedAt: new Date().toISOString() };
     await writeFile(statePath, JSON.stringify(state));
     this.active.add(key);
-    return { accept: true, sink: new InboxFileSink(this, { sfid, session, key, finalPath, partialPath, statePath, restart, layout }) };
+    const acknowledge = policy.acknowledge ?? 'onReceipt';
+    return { accept: true, sink: new InboxFileSink(this, { sfid, session, key, finalPath, partialPath, statePath, restart, layout, services, ...(limit !== undefined ? { maxFileSize: limit } : {}), acknowledge }) };
   }
 
   private async freePath(base: string): Promise<string> {
@@ -176,7 +217,15 @@ export class Inbox {
   /** @internal */
   finished(key: string, meta?: ReceivedFileMeta & { metaPath: string }): void {
     this.active.delete(key);
-    if (meta) this.received.set(key, meta);
+    if (meta) {
+      this.received.set(key, meta);
+      const { metaPath: _m, ...stored } = meta;
+      try {
+        this.emit('stored', { ...stored, key, path: join(this.dir, ...meta.file.split('/')) });
+      } catch {
+        // The file is stored and its EFPA is due whatever a listener does with the news.
+      }
+    }
   }
 
   /** Receipts owed to a partner for files received from it, oldest first: EERP, or NERP when refused (unsigned; see outgoingReceipt). */
@@ -189,7 +238,7 @@ export class Inbox {
     for (const [key, m] of pending) {
       const id = { datasetName: m.sfid.datasetName, date: m.sfid.date, time: m.sfid.time, destination: m.sfid.originator, originator: m.sfid.destination, hash: Buffer.alloc(0), signature: Buffer.alloc(0) };
       const receipt: Eerp | Nerp = m.eerp.nerp
-        ? { type: 'NERP', ...id, creator: this.options.localCode, reason: m.eerp.nerp.reason, text: m.eerp.nerp.text }
+        ? { type: 'NERP', ...id, creator: m.sfid.destination || this.options.localCode, reason: m.eerp.nerp.reason, text: m.eerp.nerp.text }
         : { type: 'EERP', ...id, userData: '' };
       out.push({ key, receipt });
     }
@@ -201,10 +250,46 @@ export class Inbox {
    * acknowledgment-signing identity; otherwise unsigned, as RFC 5024 §3.3.5 allows. Done only for the
    * receipt about to be sent, not for every pending one.
    */
-  async outgoingReceipt(key: string, receipt: Eerp | Nerp): Promise<Eerp | Nerp> {
+  async outgoingReceipt(key: string, receipt: Eerp | Nerp, signer: Signer | undefined = this.options.ackSigner): Promise<Eerp | Nerp> {
     const m = this.received.get(key);
-    if (!m?.sfid.signedEerp || !m.receiptHash || !this.options.ackSigner) return receipt;
-    return signReceipt(receipt, Buffer.from(m.receiptHash, 'hex'), this.options.ackSigner, suiteHash(m.sfid.cipherSuite));
+    if (!m?.sfid.signedEerp || !m.receiptHash || !signer) return receipt;
+    return signReceipt(receipt, Buffer.from(m.receiptHash, 'hex'), signer, suiteHash(m.sfid.cipherSuite));
+  }
+
+  /** The process finished a held file without error: its EERP is now owed. */
+  releaseReceipt(key: string): boolean {
+    const meta = this.received.get(key);
+    if (!meta || meta.eerp.status !== 'held') return false;
+    meta.eerp = { status: 'pending' };
+    this.persist(meta);
+    this.emit('settled', { key });
+    return true;
+  }
+
+  /**
+   * Waits until no receipt of files received in `session` is held by processing any more, or `timeoutMs`
+   * passed: so the EERP of a file processed quickly goes out in the same session.
+   */
+  async settledFor(session: string, timeoutMs: number): Promise<void> {
+    const held = (): boolean => [...this.received.values()].some((m) => m.session === session && m.eerp.status === 'held');
+    if (!held() || timeoutMs <= 0) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.off('settled', check);
+        resolve();
+      };
+      const check = (): void => {
+        if (!held()) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.on('settled', check);
+    });
+  }
+
+  private persist(meta: ReceivedFileMeta & { metaPath: string }): void {
+    const { metaPath, ...onDisk } = meta;
+    void writeFile(metaPath, JSON.stringify(onDisk, null, 2)).catch(() => undefined);
   }
 
   /**
@@ -213,10 +298,10 @@ export class Inbox {
    */
   refuseAfterReceipt(key: string, reason: number, text: string): boolean {
     const meta = this.received.get(key);
-    if (!meta || meta.eerp.status !== 'pending') return false;
+    if (!meta || (meta.eerp.status !== 'pending' && meta.eerp.status !== 'held')) return false;
     meta.eerp = { status: 'pending', nerp: { reason, text } };
-    const { metaPath, ...onDisk } = meta;
-    void writeFile(metaPath, JSON.stringify(onDisk, null, 2)).catch(() => undefined);
+    this.persist(meta);
+    this.emit('settled', { key });
     return true;
   }
 
@@ -251,6 +336,9 @@ interface SinkInit {
   statePath: string;
   restart: { count: number; records: number; units: number; bytes: number };
   layout: RecordLayout;
+  services: InboundPolicy;
+  maxFileSize?: number;
+  acknowledge: NonNullable<FilePolicy['acknowledge']>;
 }
 
 class InboxFileSink implements FileSink {
@@ -287,7 +375,7 @@ class InboxFileSink implements FileSink {
 
   async write(bytes: Buffer): Promise<void> {
     if (this.streamError) throw this.streamError;
-    const limit = this.inbox.options.maxFileSize;
+    const limit = this.init.maxFileSize;
     this.bytes += bytes.length;
     if (limit !== undefined && this.bytes > limit) return; // refused at EFID with EFNA 06; nothing more stored
     this.hash?.update(bytes);
@@ -317,7 +405,7 @@ class InboxFileSink implements FileSink {
     const { sfid, session, key, finalPath, partialPath, statePath } = this.init;
     try {
       await this.close();
-      const limit = this.inbox.options.maxFileSize;
+      const limit = this.init.maxFileSize;
       if (limit !== undefined && this.bytes > limit) {
         await this.discard();
         return { ok: false, reason: 6, text: `file of ${this.bytes} octets exceeds the limit of ${limit}` };
@@ -334,7 +422,7 @@ class InboxFileSink implements FileSink {
         // both the transmitted file's hash (what a signed EERP covers) and the content's.
         const plain = `${partialPath}.plain`;
         try {
-          const policy = { ...this.inbox.options.services?.(session.partner), ...(this.inbox.options.recordLayout ? { recordLayout: this.inbox.options.recordLayout } : {}) };
+          const policy = { ...this.init.services, ...(this.inbox.options.recordLayout ? { recordLayout: this.inbox.options.recordLayout } : {}) };
           const summary = await unwrapFile(partialPath, plain, sfid, policy);
           secured = { ...secured, transmitted: { size: this.bytes, sha256 }, services: summary.layers.map((l) => ({ ...l })) };
         } catch (e) {
@@ -366,7 +454,7 @@ class InboxFileSink implements FileSink {
         ...(this.restartCount ? { restartedAt: this.restartCount } : {}),
         ...secured,
         tolerances: summary.tolerances,
-        eerp: { status: 'pending' },
+        eerp: { status: this.init.acknowledge === 'afterProcessing' ? 'held' : this.init.acknowledge === 'never' ? 'none' : 'pending' },
       };
       const metaPath = finalPath + META_SUFFIX;
       await writeFile(metaPath, JSON.stringify(meta, null, 2));

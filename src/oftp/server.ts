@@ -10,7 +10,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { encodeCommand, type Eerp, type Nerp, type Ssid } from './codec/commands';
 import { encodeStb } from './codec/stb';
 import type { RecordLayout } from './codec/data';
-import { Inbox, safeName } from './inbox';
+import { Inbox, safeName, type FilePolicy, type ReceivedFileMeta } from './inbox';
+import type { AuthKeys, ChallengeCipher } from './security/auth';
 import { outboundFile } from './outbound';
 import type { InboundPolicy, OutboundServices } from './security/file-services';
 import type { Signer } from './security/cms';
@@ -32,6 +33,17 @@ export interface PartnerConfig {
   secureAuth?: SecureAuthPolicy;
   /** File services for files we send this partner from the outbox (sign, compress, encrypt). */
   outboundServices?: OutboundServices;
+  /**
+   * Our identity towards this partner when it is not the server's: several processes share one port, each
+   * with its own My Company Odette ID, password and challenge key (Boomi's To block).
+   */
+  local?: { code: string; password: string; authKeys?: AuthKeys };
+  /** What this partner's files must satisfy and when their receipts go out (the listener's policy). */
+  files?: FilePolicy;
+  /** Signs receipts to this partner (default: the server's ackSigner). */
+  ackSigner?: Signer;
+  /** Label of the listener (process) this entry belongs to, reported with each stored file. */
+  listener?: string;
 }
 
 export interface ServerConfig {
@@ -51,6 +63,12 @@ export interface ServerConfig {
   maxFileSize?: number;
   allowDuplicates?: boolean;
   recordLayout?: RecordLayout;
+  /**
+   * How long a session that holds the speaker role waits for receipts held by processing (acknowledge
+   * after processing) before it moves on; what is not ready goes out in the partner's next session.
+   * Default 20 s, well inside partners' 90 s inactivity timers.
+   */
+  receiptWaitMs?: number;
   /** Sessions at once; more are refused with ESID 08 (default 500). */
   maxSessions?: number;
   /** false: trace session events only, not every command (the CLI without --trace). Default true. */
@@ -63,6 +81,8 @@ export interface ServerConfig {
   services?: (partner: string) => InboundPolicy;
   /** Secure authentication (SSIDAUTH): policy, and our key that opens partners' challenges. */
   secureAuth?: { policy: SecureAuthPolicy; keyPem: string; passphrase?: string };
+  /** Content cipher of the challenges we send (default AES-256; Boomi's cipher suite setting). */
+  challengeCipher?: ChallengeCipher;
   trace?: TraceSink;
 }
 
@@ -71,6 +91,8 @@ export interface ServerEvents {
   'session-start': [{ id: string; remote: string }];
   'session-end': [{ id: string; remote: string; outcome: SessionOutcome }];
   receipt: [{ session: string; partner: string; receipt: Eerp | Nerp }];
+  /** A file was stored: which partner entry (and so which listener) it came through. */
+  file: [{ meta: ReceivedFileMeta; key: string; path: string; partner: PartnerConfig }];
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -85,6 +107,8 @@ export class OftpServer extends EventEmitter<ServerEvents> {
   private readonly sessions = new Map<string, { session: OftpSession; socket: Socket; done: Promise<SessionOutcome> }>();
   private counter = 0;
   private readonly capabilities: Capabilities;
+  /** The partner entry each authenticated session matched (one Odette ID may have several, by password). */
+  private readonly sessionPartner = new Map<string, PartnerConfig>();
 
   constructor(readonly config: ServerConfig) {
     super();
@@ -97,6 +121,10 @@ export class OftpServer extends EventEmitter<ServerEvents> {
       recordLayout: config.recordLayout,
       ...(config.services ? { services: config.services } : {}),
       ...(config.ackSigner ? { ackSigner: config.ackSigner } : {}),
+    });
+    this.inbox.on('stored', ({ key, path, ...meta }) => {
+      const partner = this.sessionPartner.get(meta.session);
+      if (partner) this.emit('file', { meta, key, path, partner });
     });
   }
 
@@ -179,11 +207,12 @@ export class OftpServer extends EventEmitter<ServerEvents> {
       trace: this.trace,
       traceCommands: this.config.traceCommands,
       hooks: this.hooksFor(id, clientCert),
-      ...(this.config.secureAuth
+      ...(this.config.secureAuth || this.config.partners.some((p) => p.authCertPem)
         ? {
             secureAuth: {
-              keys: { keyPem: this.config.secureAuth.keyPem, ...(this.config.secureAuth.passphrase ? { passphrase: this.config.secureAuth.passphrase } : {}) },
-              peerCertPem: (code: string) => this.config.partners.find((p) => p.code === code)?.authCertPem,
+              ...(this.config.secureAuth ? { keys: { keyPem: this.config.secureAuth.keyPem, ...(this.config.secureAuth.passphrase ? { passphrase: this.config.secureAuth.passphrase } : {}) } } : {}),
+              peerCertPem: (code: string) => (this.sessionPartner.get(id) ?? this.config.partners.find((p) => p.code === code))?.authCertPem,
+              ...(this.config.challengeCipher ? { cipher: this.config.challengeCipher } : {}),
             },
           }
         : {}),
@@ -192,6 +221,7 @@ export class OftpServer extends EventEmitter<ServerEvents> {
     session.channel.trace({ direction: 'event', command: 'accepted', summary: `connection from ${remote}`, detail: { remote } });
     const done = session.run().then((outcome) => {
       this.sessions.delete(id);
+      this.sessionPartner.delete(id);
       this.emit('session-end', { id, remote, outcome });
       return outcome;
     });
@@ -204,9 +234,11 @@ export class OftpServer extends EventEmitter<ServerEvents> {
     return {
       async authenticate(ssid: Ssid) {
         if (server.sessions.size > (server.config.maxSessions ?? 500)) return { ok: false, esidReason: 8, text: 'too many sessions, try again later' };
-        const partner = server.config.partners.find((p) => p.code === ssid.code);
-        if (!partner) return { ok: false, esidReason: 3, text: `Odette ID ${ssid.code || '(blank)'} is not a configured partner` };
-        if (!sameSecret(partner.password, ssid.password)) return { ok: false, esidReason: 4, text: `wrong password for ${ssid.code}` };
+        const candidates = server.config.partners.filter((p) => p.code === ssid.code);
+        if (!candidates.length) return { ok: false, esidReason: 3, text: `Odette ID ${ssid.code || '(blank)'} is not a configured partner` };
+        // One Odette ID may belong to several listeners, told apart by password (Boomi's rule).
+        const partner = candidates.find((p) => sameSecret(p.password, ssid.password));
+        if (!partner) return { ok: false, esidReason: 4, text: `wrong password for ${ssid.code}` };
         if (clientCert) {
           const expected = partner.clientCertPem ? fingerprintOf(partner.clientCertPem) : undefined;
           if (expected !== clientCert.fingerprint256) {
@@ -215,17 +247,24 @@ export class OftpServer extends EventEmitter<ServerEvents> {
             return { ok: false, esidReason: 4, text };
           }
         }
-        return { ok: true, secureAuth: partner.secureAuth ?? server.config.secureAuth?.policy ?? 'off' };
+        server.sessionPartner.set(sessionId, partner);
+        return { ok: true, secureAuth: partner.secureAuth ?? server.config.secureAuth?.policy ?? 'off', ...(partner.local ? { local: partner.local } : {}) };
       },
-      startFile: (sfid, info) => server.inbox.startFile(sfid, info),
+      startFile(sfid, info) {
+        const partner = server.sessionPartner.get(sessionId);
+        const policy: FilePolicy = { destinations: [partner?.local?.code ?? server.config.localCode], ...partner?.files };
+        return server.inbox.startFile(sfid, info, policy);
+      },
       async receivedReceipt(receipt, info) {
         server.emit('receipt', { session: sessionId, partner: info.partner, receipt });
       },
       async nextOutbound(info: SessionInfo): Promise<Outbound | undefined> {
+        await server.inbox.settledFor(info.id, server.config.receiptWaitMs ?? 20_000);
         for (const r of await server.inbox.pendingReceipts(info.partner)) {
           if (offered.has(`eerp:${r.key}`)) continue;
           offered.add(`eerp:${r.key}`);
-          return Object.assign({ kind: 'receipt' as const, receipt: await server.inbox.outgoingReceipt(r.key, r.receipt) }, { key: r.key });
+          const signer = server.sessionPartner.get(sessionId)?.ackSigner ?? server.config.ackSigner;
+          return Object.assign({ kind: 'receipt' as const, receipt: await server.inbox.outgoingReceipt(r.key, r.receipt, signer) }, { key: r.key });
         }
         const dir = server.outboxFor(info.partner);
         if (!dir) return undefined;

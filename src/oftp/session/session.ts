@@ -65,9 +65,17 @@ export interface SessionInfo {
 /** Whether a partner must, may or must not use secure authentication (SSIDAUTH). */
 export type SecureAuthPolicy = 'required' | 'optional' | 'off';
 
+/**
+ * The responder's verdict on an initiator's SSID. A server that listens for several processes answers with
+ * the identity (our Odette ID, password, challenge key) of the one this partner belongs to.
+ */
+export type AuthenticateResult =
+  | { ok: true; secureAuth?: SecureAuthPolicy; local?: { code: string; password: string; authKeys?: AuthKeys } }
+  | { ok: false; esidReason: number; text: string };
+
 export interface SessionHooks {
   /** Responder: is the initiator known and its password right? And its secure-authentication policy. */
-  authenticate?(ssid: Ssid): Promise<{ ok: true; secureAuth?: SecureAuthPolicy } | { ok: false; esidReason: number; text: string }>;
+  authenticate?(ssid: Ssid): Promise<AuthenticateResult>;
   /** Initiator: is the responder who we expected? */
   verifyResponder?(ssid: Ssid): { ok: true } | { ok: false; esidReason: number; text: string };
   startFile(sfid: Sfid, session: SessionInfo): Promise<FileDecision>;
@@ -91,7 +99,7 @@ export interface SessionConfig {
   traceCommands?: boolean;
   userData?: string;
   /** Secure authentication: our key for challenges sent to us, and the partner's certificate to challenge it. */
-  secureAuth?: { keys: AuthKeys; peerCertPem: (partner: string) => string | undefined; cipher?: ChallengeCipher };
+  secureAuth?: { keys?: AuthKeys; peerCertPem: (partner: string) => string | undefined; cipher?: ChallengeCipher };
 }
 
 export interface SessionOutcome {
@@ -118,12 +126,15 @@ export class OftpSession {
   private partner = '';
   private readonly tolerances: Tolerance[] = [];
   private readonly timeoutMs: number;
+  /** Who we are in this session: the configured identity, or the one authenticate chose. */
+  private local: { code: string; password: string; authKeys?: AuthKeys };
 
   constructor(
     socket: Duplex,
     private readonly config: SessionConfig,
   ) {
     this.timeoutMs = config.timeoutMs ?? 90_000;
+    this.local = { code: config.localCode, password: config.localPassword, ...(config.secureAuth?.keys ? { authKeys: config.secureAuth.keys } : {}) };
     this.channel = new CommandChannel(socket, { sessionId: config.id, timeoutMs: this.timeoutMs, trace: config.trace, traceCommands: config.traceCommands });
   }
 
@@ -238,8 +249,8 @@ export class OftpSession {
     return {
       type: 'SSID',
       level: params.level,
-      code: this.config.localCode,
-      password: this.config.localPassword,
+      code: this.local.code,
+      password: this.local.password,
       bufferSize: params.bufferSize,
       mode: params.mode,
       compression: params.compression,
@@ -257,6 +268,7 @@ export class OftpSession {
     this.partner = ssid.code;
     const auth = this.config.hooks.authenticate ? await this.config.hooks.authenticate(ssid) : { ok: true as const };
     if (!auth.ok) return this.abort(auth.esidReason, auth.text);
+    if (auth.local) this.local = { ...this.local, ...auth.local };
     // SSIDAUTH is not negotiated: we answer what the initiator asked if our policy for it allows that.
     const policy: SecureAuthPolicy = auth.secureAuth ?? (this.config.capabilities.secureAuthentication ? 'required' : 'off');
     const wanted = ssid.secureAuthentication;
@@ -305,10 +317,11 @@ export class OftpSession {
 
   private async answerPeer(): Promise<void> {
     const auch = await this.expect('AUCH', 'WF_AUCH');
-    if (!this.config.secureAuth) return this.abort(12, 'secure authentication is not configured here');
+    const keys = this.local.authKeys;
+    if (!keys) return this.abort(12, 'secure authentication is not configured here');
     let response: Buffer;
     try {
-      response = answerChallenge(auch.challenge, this.config.secureAuth.keys);
+      response = answerChallenge(auch.challenge, keys);
     } catch (e) {
       if (!(e instanceof ChallengeError)) throw e;
       return this.abort(11, `cannot answer ${this.partner}'s challenge: ${e.message}`);
