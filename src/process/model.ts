@@ -88,7 +88,7 @@ export interface Oftp2ServerListenOperation {
   /** Sign the EERP/NERP when the partner asks (SFIDSIGN = Y). Default true; needs the acknowledgment signing certificate. */
   signedEerpOnRequest?: boolean;
   acknowledge?: AcknowledgeMode;
-  /** NERP reason when processing fails without an Exception step's own reason (default 99, unspecified). */
+  /** NERP reason when processing fails without an Exception step's own reason (default 34, file processing failed). */
   failureNerpReason?: number;
 }
 
@@ -187,7 +187,7 @@ export interface ExceptionStep extends StepBase {
   type: 'exception';
   /** A template; becomes the NERP text. */
   message: string;
-  /** NERP reason code sent to the partner (RFC 5024 §5.3.14; default 99). */
+  /** NERP reason code sent to the partner (RFC 5024 §5.3.14; default 34, file processing failed). */
   nerpReason?: number;
 }
 
