@@ -19,8 +19,8 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServer(args: string[], cwd?: string): Promise<RunningServer> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServer(args: string[], cwd?: string, env?: NodeJS.ProcessEnv): Promise<RunningServer> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (d: Buffer): void => {
@@ -77,8 +77,8 @@ export interface CliResult {
 }
 
 /** Runs `oftp2 ARGS` to completion. `onStart` gets the child (e.g. to kill it part-way). */
-export function runCli(args: string[], options: { cwd?: string; onStart?: (child: ChildProcess) => void; input?: Buffer } = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; onStart?: (child: ChildProcess) => void; input?: Buffer } = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], ...(options.env ? { env: { ...process.env, ...options.env } } : {}) });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -77,18 +77,19 @@ export interface DevCertificateSet {
  * Writes a development CA and one certificate per party (ours and each partner's), each usable for every
  * role, as PEM (cert + unencrypted key) and PKCS#12 (with the passphrase).
  */
-export async function writeDevCertificates(dir: string, parties: Array<{ name: string; odetteId?: string }>, passphrase: string, hosts = ['localhost', '127.0.0.1']): Promise<DevCertificateSet> {
+export async function writeDevCertificates(dir: string, parties: Array<{ name: string; odetteId?: string }>, passphrase: string, hosts = ['localhost', '127.0.0.1'], days = 365): Promise<DevCertificateSet> {
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   const put = async (name: string, data: string | Buffer, secret = false): Promise<void> => {
     await writeFile(join(dir, name), data, secret ? { mode: 0o600 } : {});
     files.push(name);
   };
-  const ca = createCertificate({ commonName: 'OFTP2 Studio development CA', isCa: true, notAfter: new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000) });
+  const day = 24 * 3600 * 1000;
+  const ca = createCertificate({ commonName: 'OFTP2 Studio development CA', isCa: true, notAfter: new Date(Date.now() + Math.max(days, 5 * 365) * day) });
   await put('ca.pem', ca.certPem);
   await put('ca.key', ca.keyPem, true);
   for (const p of parties) {
-    const cert = createCertificate({ commonName: p.odetteId ?? p.name, organization: p.name, issuer: ca, altNames: hosts });
+    const cert = createCertificate({ commonName: p.odetteId ?? p.name, organization: p.name, issuer: ca, altNames: hosts, notAfter: new Date(Date.now() + days * day) });
     await put(`${p.name}.pem`, cert.certPem);
     await put(`${p.name}.key`, cert.keyPem, true);
     await put(`${p.name}.p12`, toPkcs12(cert, passphrase, [ca.certPem]), true);
