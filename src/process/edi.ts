@@ -110,8 +110,9 @@ function edifactSegments(body: string, syntax: EdifactSyntax, max: number): Edif
   let started = false;
   for (let i = 0; i < body.length && out.length < max; i++) {
     const c = body[i]!;
-    // Line breaks between segments are layout, not data (unless the interchange made one a separator).
-    if (!started && (c === '\r' || c === '\n') && c !== syntax.terminator) continue;
+    // Line breaks and indentation between segments are layout, not data (unless the interchange made
+    // one of them a separator).
+    if (!started && /[\r\n\t ]/.test(c) && c !== syntax.terminator && c !== syntax.element && c !== syntax.component) continue;
     started = true;
     if (syntax.release && c === syntax.release) {
       if (i + 1 < body.length) current += body[++i];

@@ -61,7 +61,11 @@ export interface ExecutorEvents {
 export interface ExecutorOptions {
   /** Folder of the process file: relative Disk folders resolve against it. */
   baseDir: string;
-  /** Awaited before each step runs (the debugger pauses here on breakpoints and when stepping). */
+  /**
+   * Awaited before each step runs (the debugger pauses here on breakpoints and when stepping). If it
+   * rejects, run() rejects with that error and the document ends without a document-end event: the
+   * caller (e.g. a debugger terminating the run) decides what becomes of it.
+   */
   beforeStep?: (doc: ProcessDocument, step: Step) => Promise<void>;
 }
 

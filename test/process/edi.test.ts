@@ -80,6 +80,11 @@ test('UNA with a blank release character: ? is data', () => {
   assert.equal(d.controlReference, undefined);
 });
 
+test('indented segments (pretty-printed interchanges) are read', () => {
+  const text = "UNB+UNOC:3+A+B+260115:0830+1'\n    UNH+1+ORDERS:D:96A:UN'\n\tBGM+220+1'";
+  assert.equal(detectDocument(b(text)).type, 'ORDERS');
+});
+
 test('BOM and leading whitespace are skipped', () => {
   const text = "\ufeff \r\n\tUNB+UNOC:3+A+B+260115:0830+1'UNH+1+ORDERS:D:01B:UN'";
   const d = detectDocument(Buffer.from(text, 'utf8'));

@@ -516,3 +516,28 @@ test('a large file is copied by streaming and arrives intact', async () => {
   await run(processFile([{ id: 'd', type: 'disk', folder: 'big', fileName: 'copy.bin' }], [['start', 'documents', 'd']]), doc, base);
   assert.ok((await readFile(join(base, 'big', 'copy.bin'))).equals(big));
 });
+
+test('documents racing for one file name each get their own file (unique)', async () => {
+  const folder = tempDir('exec-race');
+  const p = processFile([{ id: 'd', type: 'disk', folder, fileName: 'same.edi' }], [['start', 'documents', 'd']]);
+  const executor = new ProcessExecutor(p, { baseDir: folder });
+  const contents = [0, 1, 2, 3, 4].map((i) => Buffer.from(`UNB+UNOA:3+A+B+260115:0830+${i}'`));
+  const docs = await Promise.all(contents.map((c) => received(c)));
+  await Promise.all(docs.map((d) => executor.run(d)));
+  assert.deepEqual((await readdir(folder)).sort(), ['same.edi', 'same_2.edi', 'same_3.edi', 'same_4.edi', 'same_5.edi']);
+  for (const [i, d] of docs.entries()) assert.deepEqual(await readFile(d.properties['disk.path']!), contents[i]);
+});
+
+test('a beforeStep that rejects ends run() with its error and runs no further step', async () => {
+  const p = processFile([{ id: 'n', type: 'notify', level: 'info', message: 'x' }], [['start', 'documents', 'n']]);
+  const executed: string[] = [];
+  const executor = new ProcessExecutor(p, {
+    baseDir: tempDir('exec-base'),
+    beforeStep: async (_doc, step) => {
+      if (step.id === 'n') throw new Error('terminated by the debugger');
+    },
+  });
+  executor.on('step', (s) => executed.push(s.step));
+  await assert.rejects(executor.run(await received()), /terminated by the debugger/);
+  assert.deepEqual(executed, ['start']);
+});
