@@ -77,7 +77,9 @@ export function lineMapOf(root: Node, text: string): LineMap {
   return m;
 }
 
-function parseJson<T>(text: string, file: string): ParsedFile<T> {
+function parseJson<T>(raw: string, file: string): ParsedFile<T> {
+  // A byte-order mark is not part of the JSON (VS Code hides it too), but offsets must stay right: blank it.
+  const text = raw.charCodeAt(0) === 0xfeff ? ` ${raw.slice(1)}` : raw;
   const errors: ParseError[] = [];
   // Strict JSON: the runtime reads these files with JSON.parse, which knows no comments or trailing commas.
   const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });

@@ -311,9 +311,7 @@ function stepIdFinder(data: unknown): (path: JsonPath) => string | undefined {
   };
 }
 
-function analyze(file: string, rawText: string, forceKind?: 'partners'): FileAnalysis {
-  // A byte-order mark is not part of the JSON (VS Code hides it too), but offsets must stay right: blank it.
-  const text = rawText.charCodeAt(0) === 0xfeff ? ` ${rawText.slice(1)}` : rawText;
+function analyze(file: string, text: string, forceKind?: 'partners'): FileAnalysis {
   const parsed = parseProcessText(text, file);
   const value: unknown = parsed.process;
   const kind = forceKind ?? (isPartnerGroupFile(file, value) ? 'partners' : 'process');
@@ -560,7 +558,7 @@ function checkProcess(p: ProcessFile, rep: Reporter): void {
   }
   if (acknowledge !== 'afterProcessing') {
     for (const [id, { step }] of byId) {
-      if (step.type === 'exception' && reachable.has(id)) rep.add('exception-without-nerp', idPath(id), `Exception step ${q(id)} fails documents, but acknowledge is ${q(acknowledge)}: the partner ${acknowledge === 'onReceipt' ? 'already got an EERP and' : ''} gets no NERP; use acknowledge "afterProcessing" for the failure to reach it`.replace('  ', ' '));
+      if (step.type === 'exception' && reachable.has(id)) rep.add('exception-without-nerp', idPath(id), `Exception step ${q(id)} fails documents, but acknowledge is ${q(acknowledge)}: the partner ${acknowledge === 'onReceipt' ? 'already got an EERP and ' : ''}gets no NERP; use acknowledge "afterProcessing" for the failure to reach it`);
     }
   }
 }
