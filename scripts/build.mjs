@@ -10,6 +10,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // jsonc-parser's UMD main hides its requires from esbuild; its ES module build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 await Promise.all([

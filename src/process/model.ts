@@ -238,6 +238,7 @@ export interface ProcessFile {
 
 /** A partner group file (`*.oftp2-partners.json`): partners shared by several processes. */
 export interface PartnerGroupFile {
+  $schema?: string;
   schemaVersion: number;
   name: string;
   partners: TradingPartner[];
