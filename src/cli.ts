@@ -15,10 +15,25 @@ import { jsonLinesSink, type TraceSink } from './oftp/trace';
 import { fingerprint, writeDevCertificates } from './oftp/security/certs';
 import type { TlsIdentity } from './oftp/security/tls';
 import { randomBytes } from 'node:crypto';
+import { formatDiagnostic } from './process/diagnostics';
+import { ProcessRuntime, readProcess, type DocumentEnd } from './process/runtime';
+import { chainResolvers, envSecretResolver, promptSecretResolver } from './process/secrets';
+import { validateFiles } from './process/validate';
 
 const USAGE = `usage: oftp2 <command> [options]
 
 commands:
+  validate FILE...  check process files (*.oftp2.json): prints file:line:col: severity code message
+    --no-files                   skip reading certificate files
+    --json                       one JSON object per diagnostic
+
+  serve PROCESS.oftp2.json...   run processes on the embedded OFTP2 server, printing each step run;
+                    partners, identities and certificates come from the processes; the runtime-level
+                    settings from --host --port --inbox --tls --cert/--key/--pfx --require-client-cert
+                    --ca --secure-auth required --cipher NN --timeout --trace --buffer --credit.
+                    Secrets: environment variables OFTP2_SECRET_<NAME> (e.g. {"secret": "oem-a-password"}
+                    is OFTP2_SECRET_OEM_A_PASSWORD), else a prompt on a terminal.
+
   serve             run an OFTP2 server (responder) until SIGINT/SIGTERM
     --local ID[:PASSWORD]        our Odette ID, and the password we send (required)
     --partner ID:PASSWORD        a partner we accept, repeatable (at least one)
@@ -77,6 +92,7 @@ commands:
     --local NAME --partner NAME  certificate names (default server, partner); --partner repeatable
     --host H                     names the TLS server certificates answer on (default localhost, 127.0.0.1)
     --passphrase-file FILE       PKCS#12 passphrase (default: a random one, written to DIR/p12-passphrase.txt)
+    --days N                     validity of the certificates (default 365)
 
   decode [FILE|-]   decode one side of a captured OFTP stream (binary or hex dump) command by command
     --format F      auto (default), hex or binary
@@ -99,6 +115,8 @@ function main(argv: string[]): number | Promise<number> {
         return decode(rest);
       case 'serve':
         return serve(rest);
+      case 'validate':
+        return validate(rest);
       case 'send':
         return send(rest);
       case 'certs':
@@ -315,9 +333,9 @@ function perPartnerFiles(option: string, entries: string[] | undefined, partners
 const now = (): string => new Date().toISOString().slice(11, 23);
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
-    allowPositionals: false,
+    allowPositionals: true,
     options: {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string' },
@@ -356,7 +374,8 @@ async function serve(args: string[]): Promise<number> {
     },
   });
   const grace = intOption(values.grace, '--grace', 0, 3600)!;
-  if (!values.local) throw new UsageError('serve needs --local ID[:PASSWORD]');
+  if (positionals.length) return serveProcesses(positionals, values, grace);
+  if (!values.local) throw new UsageError('serve needs --local ID[:PASSWORD] (or process files)');
   if (!values.partner?.length) throw new UsageError('serve needs at least one --partner ID:PASSWORD');
   const local = splitId(values.local, '--local', false);
   const partners: PartnerConfig[] = values.partner.map((p) => {
@@ -454,6 +473,115 @@ async function serve(args: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   await server.close(grace * 1000);
+  await trace.close();
+  process.stdout.write(`${now()} stopped\n`);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// processes: validate and serve
+
+async function validate(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'no-files': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  });
+  if (!positionals.length) throw new UsageError('validate needs at least one process file');
+  const { diagnostics, errors } = await validateFiles(positionals, { checkFiles: !values['no-files'] });
+  for (const d of diagnostics) process.stdout.write(`${values.json ? JSON.stringify(d) : formatDiagnostic(d)}\n`);
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  if (!values.json) process.stderr.write(`${positionals.length} file(s): ${errors} error(s), ${warnings} warning(s)\n`);
+  return errors ? 1 : 0;
+}
+
+type ServeValues = { [key: string]: string | boolean | string[] | undefined };
+
+async function serveProcesses(files: string[], values: ServeValues, grace: number): Promise<number> {
+  const str = (k: string): string | undefined => values[k] as string | undefined;
+  const processOnly = ['local', 'partner', 'partner-cert', 'partner-auth-cert', 'partner-sign-cert', 'partner-enc-cert', 'partner-secure-auth', 'decrypt-key', 'ack-sign-cert', 'ack-sign-key', 'auth-key', 'require-signed', 'require-encrypted', 'ciphers', 'max-file-size', 'allow-duplicates', 'outbox'];
+  const clash = processOnly.filter((k) => values[k] !== undefined && values[k] !== false && !(Array.isArray(values[k]) && !(values[k] as string[]).length));
+  if (clash.length) throw new UsageError(`with process files, partners and their certificates come from the processes: drop ${clash.map((k) => `--${k}`).join(', ')}`);
+  const secureAuth = str('secure-auth');
+  if (secureAuth !== undefined && secureAuth !== 'required' && secureAuth !== 'optional') throw new UsageError('with process files, --secure-auth is required (or optional, the default)');
+  const { diagnostics, errors } = await validateFiles(files, { checkFiles: true });
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (errors) {
+    process.stderr.write(`oftp2: not starting: ${errors} error(s) in the process files\n`);
+    return 1;
+  }
+  const identity = tlsIdentity(values as Parameters<typeof tlsIdentity>[0]);
+  if (values.tls && !identity.pfx && !identity.certPem) throw new UsageError('--tls needs our certificate: --cert FILE --key FILE, or --pfx FILE');
+  if (!values.tls && values['require-client-cert']) throw new UsageError('--require-client-cert needs --tls');
+  const port = intOption(str('port') ?? (values.tls ? '6619' : '3305'), '--port', 0, 65535)!;
+  const trace = traceOption(str('trace'));
+  const loaded = await Promise.all(files.map((file) => readProcess(file)));
+  let runtime: ProcessRuntime;
+  try {
+    runtime = await ProcessRuntime.create(
+      loaded,
+      {
+        host: str('host') ?? '127.0.0.1',
+        port,
+        inbox: str('inbox') ?? 'inbox',
+        ...(values.tls ? { tls: { ...identity, requireClientCert: !!values['require-client-cert'], ...(values.ca ? { caPem: (values.ca as string[]).map((f) => readText(f, '--ca')) } : {}) } } : {}),
+        requireSecureAuthentication: secureAuth === 'required',
+        cipherSuite: intOption(str('cipher'), '--cipher', 1, 6)!,
+        timeoutMs: intOption(str('timeout'), '--timeout', 1, 86400)! * 1000,
+        capabilities: {
+          ...(str('buffer') ? { bufferSize: intOption(str('buffer'), '--buffer', 128, 99999)! } : {}),
+          ...(str('credit') ? { credit: intOption(str('credit'), '--credit', 1, 999)! } : {}),
+          ...(values['no-compress'] ? { compression: false } : {}),
+          ...(values['no-restart'] ? { restart: false } : {}),
+        },
+        traceCommands: !!trace.sink,
+      },
+      { resolveSecret: chainResolvers(envSecretResolver(), promptSecretResolver()) },
+    );
+  } catch (e) {
+    process.stderr.write(`oftp2: cannot start: ${(e as Error).message}\n`);
+    await trace.close();
+    return 1;
+  }
+  runtime.on('trace', (r) => {
+    trace.sink?.(r);
+    if (r.direction === 'event') process.stdout.write(`${now()} ${r.session} ${r.command}: ${r.summary}\n`);
+  });
+  runtime.on('document-start', ({ process: name, document }) => {
+    const p = document.properties;
+    process.stdout.write(`${now()} ${name}: document ${document.id}: ${p['virtualFileName']} from ${p['partner']} (${p['size']} octets, ${p['document.standard']}${p['document.type'] ? ` ${p['document.type']}` : ''})\n`);
+  });
+  runtime.on('step', (e) => {
+    const label = e.stepName ? `${e.step} "${e.stepName}"` : e.step;
+    const output = e.output ? ` -> ${e.output}` : '';
+    const set = e.propertiesSet && Object.keys(e.propertiesSet).length ? ` set ${Object.entries(e.propertiesSet).map(([k, v]) => `${k}=${v}`).join(', ')}` : '';
+    process.stdout.write(`${now()} ${e.process}: document ${e.document}: step ${label} (${e.stepType})${output}${e.detail ? `: ${e.detail}` : ''}${set}${e.error ? ` ERROR ${e.error}` : ''} [${e.durationMs.toFixed(1)} ms]\n`);
+  });
+  runtime.on('notify', (n) => process.stdout.write(`${now()} ${n.process}: document ${n.document}: ${n.level.toUpperCase()} ${n.message}\n`));
+  runtime.on('document-end', (d: DocumentEnd) => {
+    const o = d.outcome;
+    const how = o.status === 'failed' ? `failed at ${o.step}: ${o.text}` : o.status === 'completed' ? `completed at ${o.endedAt}` : `${o.status} at ${o.step}`;
+    const receipt = d.receipt.kind === 'NERP' ? `NERP ${String(d.receipt.reason).padStart(2, '0')} (${describeReason('NERP', d.receipt.reason)}) owed` : d.receipt.kind === 'EERP' ? 'EERP owed' : `no receipt now: ${d.receipt.why}`;
+    process.stdout.write(`${now()} ${d.process}: document ${d.document.id} ${how}; ${receipt}\n`);
+  });
+  let address: { host: string; port: number };
+  try {
+    address = await runtime.listen();
+  } catch (e) {
+    process.stderr.write(`oftp2: cannot listen on ${str('host') ?? '127.0.0.1'}:${port}: ${(e as Error).message}\n`);
+    await trace.close();
+    return 1;
+  }
+  process.stdout.write(`listening on ${address.host}:${address.port} for ${loaded.map((l) => `"${l.process.name}"`).join(', ')}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      process.stdout.write(`${now()} ${signal}: finishing ${runtime.server.activeSessions} session(s)\n`);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await runtime.close(grace * 1000);
   await trace.close();
   process.stdout.write(`${now()} stopped\n`);
   return 0;
@@ -639,9 +767,11 @@ async function certs(args: string[]): Promise<number> {
       partner: { type: 'string', multiple: true },
       'passphrase-file': { type: 'string' },
       host: { type: 'string', multiple: true },
+      days: { type: 'string', default: '365' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('certs needs one folder to write to');
+  const days = intOption(values.days, '--days', 1, 36500)!;
   const dir = positionals[0]!;
   const names = [values.local ?? 'server', ...(values.partner ?? ['partner'])];
   for (const n of names) if (!/^[A-Za-z0-9._-]+$/.test(n)) throw new UsageError(`certificate name ${JSON.stringify(n)} may hold only letters, digits, . _ -`);
@@ -653,7 +783,7 @@ async function certs(args: string[]): Promise<number> {
     writeFileSync(join(dir, 'p12-passphrase.txt'), `${passphrase}\n`, { mode: 0o600 });
     written.push('p12-passphrase.txt');
   }
-  const set = await writeDevCertificates(dir, names.map((name) => ({ name })), passphrase, values.host?.length ? values.host : undefined);
+  const set = await writeDevCertificates(dir, names.map((name) => ({ name })), passphrase, values.host?.length ? values.host : undefined, days);
   written.push(...set.files);
   for (const f of written) process.stdout.write(`${join(dir, f)}\n`);
   for (const n of names) process.stdout.write(`${n}: SHA-256 ${fingerprint(readFileSync(join(dir, `${n}.pem`), 'utf8'))}\n`);

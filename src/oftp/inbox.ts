@@ -299,7 +299,10 @@ export class Inbox extends EventEmitter<InboxEvents> {
   refuseAfterReceipt(key: string, reason: number, text: string): boolean {
     const meta = this.received.get(key);
     if (!meta || (meta.eerp.status !== 'pending' && meta.eerp.status !== 'held')) return false;
-    meta.eerp = { status: 'pending', nerp: { reason, text } };
+    // NERPREAST holds at most 999 octets of UTF-8 (RFC 5024 §5.3.14): cut on a character boundary.
+    let cut = text.slice(0, 999);
+    while (Buffer.byteLength(cut) > 999) cut = cut.slice(0, -1);
+    meta.eerp = { status: 'pending', nerp: { reason, text: cut } };
     this.persist(meta);
     this.emit('settled', { key });
     return true;

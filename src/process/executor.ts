@@ -76,10 +76,9 @@ export const MAX_STEPS_PER_DOCUMENT = 1000;
  * NERP reasons (RFC 5024 §5.3.14, NERPREAS). A document that fails in a step, or is not valid for the
  * Start step's standard, is a case of '34' (file processing failed), the most specific code the list has
  * for it; the operation's failureNerpReason replaces it. An Exception step is the process author's own
- * verdict: its nerpReason, else failureNerpReason, else '99' (unspecified reason).
+ * verdict: its nerpReason, else failureNerpReason, else '34' too (the file's processing did fail).
  */
 export const NERP_PROCESSING_FAILED = 34;
-export const NERP_UNSPECIFIED = 99;
 
 /** Properties the runtime owns: Set Properties may not overwrite them. */
 const RESERVED_PROPERTIES = new Set([...Object.keys(DOCUMENT_PROPERTIES), 'disk.path']);
@@ -189,7 +188,7 @@ export class ProcessExecutor extends EventEmitter<ExecutorEvents> {
       }
       case 'exception': {
         const { text, missing } = renderTemplate(step.message, props);
-        const reason = step.nerpReason ?? this.process.start.operation.failureNerpReason ?? NERP_UNSPECIFIED;
+        const reason = step.nerpReason ?? this.process.start.operation.failureNerpReason ?? NERP_PROCESSING_FAILED;
         return { kind: 'end', outcome: this.fail(step, text, reason), error: text, detail: `NERP reason ${String(reason).padStart(2, '0')}${missingNote(missing)}` };
       }
       case 'stop':

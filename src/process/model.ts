@@ -87,6 +87,7 @@ export interface Oftp2ServerListenOperation {
   cipherSuites?: number[];
   /** Sign the EERP/NERP when the partner asks (SFIDSIGN = Y). Default true; needs the acknowledgment signing certificate. */
   signedEerpOnRequest?: boolean;
+  /** When the EERP goes out (default afterProcessing: only a file the process finished is confirmed). */
   acknowledge?: AcknowledgeMode;
   /** NERP reason when processing fails without an Exception step's own reason (default 34, file processing failed). */
   failureNerpReason?: number;

@@ -1,14 +1,123 @@
-// Extension entry point: registers OFTP2 Studio's commands. For now one: decode a captured OFTP stream
-// file into an output channel, using the same engine as `oftp2 decode`.
+// Extension entry point: the visual process editor, the Problems-panel validation of process files, and the
+// commands (new process, open as text / visual editor, arrange steps, set a secret, decode a capture).
 import * as vscode from 'vscode';
 import { readCapture } from '../oftp/capture';
 import { summarizeCommand } from '../oftp/codec/describe';
 import { OftpStreamDecoder } from '../oftp/stream-decoder';
+import { newProcessText, slug } from '../process/template';
+import { ProcessDiagnostics } from './diagnostics';
+import { ProcessEditorProvider, stepRange } from './process-editor';
+import { registerDebugger, type DebugEvents } from './debug/register';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What tests and other parts of the extension can reach. */
+export interface ExtensionApi {
+  diagnostics: ProcessDiagnostics;
+  editor: ProcessEditorProvider;
+  debug: DebugEvents;
+}
+
+const isProcess = (uri: vscode.Uri | undefined): uri is vscode.Uri => !!uri && uri.path.endsWith('.oftp2.json');
+
+/** The process file a command is about: its argument, the focused visual editor, or the active text editor. */
+function targetProcess(editor: ProcessEditorProvider, uri?: vscode.Uri): vscode.Uri | undefined {
+  if (isProcess(uri)) return uri;
+  const active = editor.activeDocument?.uri ?? vscode.window.activeTextEditor?.document.uri;
+  if (isProcess(active)) return active;
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const fromTab = tab instanceof vscode.TabInputCustom || tab instanceof vscode.TabInputText ? tab.uri : undefined;
+  return isProcess(fromTab) ? fromTab : undefined;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const output = vscode.window.createOutputChannel('OFTP2');
+  const diagnostics = new ProcessDiagnostics(context.secrets);
+  const { provider, disposable } = ProcessEditorProvider.register(context, diagnostics);
+  diagnostics.schedule(undefined, 0);
+  const serverLog = vscode.window.createOutputChannel('OFTP2 Server', { log: true });
+  const debug = registerDebugger(context, serverLog);
+  // The canvas counts the documents each step handled during debug runs, and marks where one is paused.
+  const counts = new Map<string, Record<string, number>>();
+  const paused = new Map<string, Set<string>>();
+  const showRun = (file: string): void =>
+    provider.broadcast(vscode.Uri.file(file), { type: 'runState', counts: counts.get(file) ?? {}, paused: [...(paused.get(file) ?? [])] });
+  context.subscriptions.push(
+    serverLog,
+    debug.onEvent(({ event, body }) => {
+      if (event === 'oftp/listening') {
+        for (const file of body.processes as string[]) {
+          counts.set(file, {});
+          paused.set(file, new Set());
+          showRun(file);
+        }
+      } else if (event === 'oftp/step') {
+        const c = counts.get(body.file) ?? {};
+        c[body.step] = (c[body.step] ?? 0) + 1;
+        counts.set(body.file, c);
+        paused.get(body.file)?.delete(body.step);
+        showRun(body.file);
+      } else if (event === 'oftp/paused') {
+        paused.set(body.file, new Set([...(paused.get(body.file) ?? []), body.step]));
+        showRun(body.file);
+      }
+    }),
+  );
   context.subscriptions.push(
     output,
+    diagnostics,
+    disposable,
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (isProcess(e.document.uri) && e.contentChanges.length) diagnostics.schedule(e.document);
+    }),
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      if (isProcess(d.uri)) diagnostics.schedule(d);
+    }),
+
+    vscode.commands.registerCommand('oftp2.newProcess', async (folder?: vscode.Uri) => {
+      const base = folder ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+      if (!base) {
+        void vscode.window.showErrorMessage('OFTP2: open a folder first; a process file lives in the workspace.');
+        return;
+      }
+      const name = await vscode.window.showInputBox({ title: 'New OFTP2 process', prompt: 'Process name', value: 'Receive files from partner', validateInput: (v) => (v.trim() ? undefined : 'A name is needed') });
+      if (!name) return;
+      let uri = vscode.Uri.joinPath(base, `${slug(name)}.oftp2.json`);
+      for (let n = 2; await exists(uri); n++) uri = vscode.Uri.joinPath(base, `${slug(name)}-${n}.oftp2.json`);
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(newProcessText(name.trim())));
+      await vscode.commands.executeCommand('vscode.openWith', uri, ProcessEditorProvider.viewType);
+    }),
+    vscode.commands.registerCommand('oftp2.openAsText', async (uri?: vscode.Uri) => {
+      const target = targetProcess(provider, uri);
+      if (target) await vscode.commands.executeCommand('vscode.openWith', target, 'default', vscode.ViewColumn.Beside);
+    }),
+    vscode.commands.registerCommand('oftp2.openVisualEditor', async (uri?: vscode.Uri) => {
+      const target = targetProcess(provider, uri);
+      if (target) await vscode.commands.executeCommand('vscode.openWith', target, ProcessEditorProvider.viewType);
+    }),
+    vscode.commands.registerCommand('oftp2.arrangeSteps', async (uri?: vscode.Uri) => {
+      const target = targetProcess(provider, uri);
+      if (!target) return;
+      const document = await vscode.workspace.openTextDocument(target);
+      await provider.edit({ document }, { kind: 'arrange' });
+      provider.broadcast(target, { type: 'fit' });
+    }),
+    vscode.commands.registerCommand('oftp2.selectStep', async (uri: string, stepId: string) => {
+      const target = vscode.Uri.parse(uri);
+      if (!provider.editorsFor(target).length) await vscode.commands.executeCommand('vscode.openWith', target, ProcessEditorProvider.viewType);
+      provider.broadcast(target, { type: 'select', ids: [stepId] });
+      // A text editor beside shows the step too.
+      const document = await vscode.workspace.openTextDocument(target);
+      const range = stepRange(document, stepId);
+      for (const e of vscode.window.visibleTextEditors) if (range && e.document === document) e.revealRange(range);
+    }),
+    vscode.commands.registerCommand('oftp2.setSecret', async (name?: string) => {
+      const key = name ?? (await vscode.window.showInputBox({ title: 'OFTP2: Set Secret', prompt: 'Secret name, as in {"secret": "NAME"} in a process file', validateInput: (v) => (/^[A-Za-z0-9._-]+$/.test(v) ? undefined : 'Letters, digits, . _ - only') }));
+      if (!key) return;
+      const value = await vscode.window.showInputBox({ title: `OFTP2: value of secret "${key}"`, password: true, prompt: 'Stored in VS Code secret storage, never in the process file' });
+      if (value === undefined) return;
+      await context.secrets.store(key, value);
+      diagnostics.schedule();
+      void vscode.window.showInformationMessage(`OFTP2: secret "${key}" stored.`);
+    }),
     vscode.commands.registerCommand('oftp2.decodeCapture', async (uri?: vscode.Uri) => {
       const target = uri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, title: 'OFTP capture (binary or hex dump)' }))?.[0];
       if (!target) return;
@@ -26,6 +135,16 @@ export function activate(context: vscode.ExtensionContext): void {
       }
     }),
   );
+  return { diagnostics, editor: provider, debug };
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function deactivate(): void {}

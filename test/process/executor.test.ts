@@ -370,14 +370,14 @@ test('Disk: a relative folder resolves against the process folder; a disk error 
   assert.equal(r.steps.at(-1)!.error, f.text);
 });
 
-test('Exception fails with its reason and rendered text (default 99); Stop and Return Documents end the document', async () => {
+test('Exception fails with its reason and rendered text (default 34); Stop and Return Documents end the document', async () => {
   const doc = await received();
   const exc = (nerpReason?: number): ProcessFile =>
     processFile([{ id: 'x', type: 'exception', message: 'no contract for ${document.type} from ${partner}', ...(nerpReason !== undefined ? { nerpReason } : {}) }], [['start', 'documents', 'x']]);
   const r = await run(exc(35), doc);
   assert.deepEqual(r.outcome, { status: 'failed', step: 'x', reason: 35, text: 'no contract for DELFOR from O0013THEM' });
   assert.equal(r.steps.at(-1)!.error, 'no contract for DELFOR from O0013THEM');
-  assert.deepEqual((await run(exc(), doc)).outcome, { status: 'failed', step: 'x', reason: 99, text: 'no contract for DELFOR from O0013THEM' });
+  assert.deepEqual((await run(exc(), doc)).outcome, { status: 'failed', step: 'x', reason: 34, text: 'no contract for DELFOR from O0013THEM' });
   assert.deepEqual((await run(processFile([stop('s')], [['start', 'documents', 's']]), doc)).outcome, { status: 'stopped', step: 's' });
   assert.deepEqual((await run(processFile([{ id: 'ret', type: 'returnDocuments' }], [['start', 'documents', 'ret']]), doc)).outcome, { status: 'returned', step: 'ret' });
   // An output with no connection completes the document there, including the Start step's.
