@@ -23,10 +23,9 @@ import { describeReason } from '../../oftp/codec/reasons';
 import type { TraceRecord } from '../../oftp/trace';
 import type { ProcessDocument } from '../../process/document';
 import { formatDiagnostic } from '../../process/diagnostics';
-import { loadProcessFile } from '../../process/load';
 import { lineOf, locateStep, stepAtLine } from '../../process/locate';
 import type { ServerSettings, Step } from '../../process/model';
-import { ProcessRuntime, serverOptionsFromSettings, type LoadedProcess } from '../../process/runtime';
+import { ProcessRuntime, readProcess, serverOptionsFromSettings, type LoadedProcess } from '../../process/runtime';
 import type { SecretResolver } from '../../process/secrets';
 import { validateFiles } from '../../process/validate';
 import { conditionHolds, parseBreakpointCondition } from '../../process/breakpoint-condition';
@@ -116,7 +115,7 @@ export class OftpDebugSession extends LoggingDebugSession {
       if (errors) throw new Error(`${errors} error(s) in the process files; see the Problems panel`);
       const loaded: LoadedProcess[] = [];
       for (const file of files) {
-        loaded.push({ file, process: await loadProcessFile(file) });
+        loaded.push(await readProcess(file));
         this.texts.set(file, await readFile(file, 'utf8'));
       }
       const server = await serverOptionsFromSettings(args.server, args.cwd, this.host.resolveSecret);
@@ -365,17 +364,17 @@ export class OftpDebugSession extends LoggingDebugSession {
   }
 
   protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
-    await this.shutdown();
+    await this.stopServer();
     this.sendResponse(response);
   }
 
   protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
-    await this.shutdown();
+    await this.stopServer();
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
 
-  private async shutdown(): Promise<void> {
+  private async stopServer(): Promise<void> {
     const runtime = this.runtime;
     this.runtime = undefined;
     // Paused documents are let go so the server can finish them before it closes.
