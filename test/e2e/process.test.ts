@@ -58,6 +58,15 @@ test('a self-billing INVOIC from OEM Trucks is tagged, stored under its archive 
   assert.equal(only(ex('received', 'forecasts', 'O0013OEMTRUCKS')).length, 0);
 });
 
+test('a Decision sends an invoice addressed to someone else to an Exception: NERP 35 with its text at the client', async () => {
+  const r = await send('INVOIC_WRONG_RECIPIENT.edi', 'O0013OEMTRUCKS:TRUCKPW', '--dsn', 'INVOIC.OEMTRUCKS.2');
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /NERP 35 Not delivered to recipient/);
+  assert.match(r.stderr, /invoice SB000778 is addressed to O0013SUPPLIERX, not to O0013SUPPLIER/);
+  await server.waitFor(/step for-us "Addressed to us\?" \(decision\) -> false/);
+  assert.ok(!existsSync(ex('received', 'invoices', 'SBI_O0013OEMTRUCKS_SB000778.edi')));
+});
+
 test('a message type nobody agreed (ORDERS) ends in the Exception step: the client gets NERP 34 with its text', async () => {
   const r = await send('ORDERS_OEMAUTO.edi', 'O0013OEMAUTO:AUTOPW', '--dsn', 'ORDERS.OEMAUTO.1');
   assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -131,4 +140,31 @@ test('a missing secret stops the start with the environment variable to set', as
   const r = await runCli(['serve', 'forecasts-and-invoices.oftp2.json', '--port', '0', '--inbox', ex('inbox3')], { cwd: dir, env: { ...rest, OFTP2_SECRET_OEM_AUTO_PASSWORD: undefined } as NodeJS.ProcessEnv });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /secret "oem-auto-password" .* OFTP2_SECRET_OEM_AUTO_PASSWORD/);
+});
+
+test('the partner-group example (processes/inbound-edi) runs end to end: forecasts and invoices filed per partner, the rest refused', async () => {
+  const env = { OFTP2_SECRET_OUR_PASSWORD: 'OURPW', OFTP2_SECRET_ACME_PASSWORD: 'ACMEPW', OFTP2_SECRET_BOLT_PASSWORD: 'BOLTPW' };
+  const group = await startServer([join('processes', 'inbound-edi.oftp2.json'), '--inbox', ex('inbox-group')], dir, env);
+  try {
+    const as = (file: string, local: string, dsn: string) =>
+      runCli(['send', ex('files', file), '--to', `127.0.0.1:${group.port}`, '--local', local, '--partner', 'O0013000000OURPLANT:OURPW', '--dsn', dsn, '--wait-eerp', '20']);
+    const forecast = await as('DELFOR_OEMAUTO.edi', 'O0013000000ACME:ACMEPW', 'DELFOR.ACME');
+    assert.equal(forecast.code, 0, forecast.stdout + forecast.stderr);
+    assert.match(forecast.stdout, /EERP received/);
+    const forecasts = only(ex('processes', 'out', 'forecasts', 'O0013000000ACME'));
+    assert.equal(forecasts.length, 1);
+    assert.match(forecasts[0]!, /^O0013000000ACME_DELFOR\.ACME_\d{18}\.edi$/);
+    const invoice = await as('INVOIC_OEMTRUCKS.edi', 'O0013000000BOLT:BOLTPW', 'INVOIC.BOLT');
+    assert.equal(invoice.code, 0, invoice.stdout + invoice.stderr);
+    assert.equal(only(ex('processes', 'out', 'invoices')).length, 1);
+    const orders = await as('ORDERS_OEMAUTO.edi', 'O0013000000ACME:ACMEPW', 'ORDERS.ACME');
+    assert.equal(orders.code, 1);
+    assert.match(orders.stderr, /document type ORDERS is not accepted/);
+    const csv = await as('forecast.csv', 'O0013000000BOLT:BOLTPW', 'FORECAST.BOLT');
+    assert.equal(csv.code, 1);
+    assert.match(csv.stdout, /NERP 34/);
+    assert.match(csv.stderr, /invalid EDIFACT: FORECAST\.BOLT/);
+  } finally {
+    await group.stop();
+  }
 });
