@@ -8,6 +8,7 @@ import { newProcessText, slug } from '../process/template';
 import { ProcessDiagnostics } from './diagnostics';
 import { ProcessEditorProvider, stepRange } from './process-editor';
 import { registerDebugger, type DebugEvents } from './debug/register';
+import { registerTestClient } from './test-client-command';
 
 /** What tests and other parts of the extension can reach. */
 export interface ExtensionApi {
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     provider.broadcast(vscode.Uri.file(file), { type: 'runState', counts: counts.get(file) ?? {}, paused: [...(paused.get(file) ?? [])] });
   context.subscriptions.push(
     serverLog,
+    registerTestClient(context, debug.resolveSecret, debug.servers, () => undefined),
     debug.onEvent(({ event, body }) => {
       if (event === 'oftp/listening') {
         for (const file of body.processes as string[]) {

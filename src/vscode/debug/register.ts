@@ -12,6 +12,9 @@ export const DEBUG_TYPE = 'oftp2';
 /** Events of running debug sessions, for the canvas (step counts) and the trace panel. */
 export interface DebugEvents {
   onEvent: vscode.Event<{ session: vscode.DebugSession; event: string; body: any }>;
+  /** Servers of running debug sessions (the test client offers them). */
+  servers: { list(): Array<{ host: string; port: number; tls: boolean }> };
+  resolveSecret: SecretResolver;
 }
 
 /** The runtime-level settings: VS Code settings, then what the launch configuration overrides. */
@@ -97,6 +100,7 @@ export function registerDebugger(context: vscode.ExtensionContext, log: vscode.L
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
   status.name = 'OFTP2 server';
   const listening = new Map<string, string>();
+  const addresses = new Map<string, { host: string; port: number; tls: boolean }>();
   const showStatus = (): void => {
     if (!listening.size) return status.hide();
     status.text = `$(radio-tower) OFTP2 ${[...listening.values()].join(', ')}`;
@@ -125,10 +129,12 @@ export function registerDebugger(context: vscode.ExtensionContext, log: vscode.L
       if (e.session.type !== DEBUG_TYPE) return;
       if (e.event === 'oftp/listening') {
         listening.set(e.session.id, `listening on ${e.body.host}:${e.body.port}${e.body.tls ? ' (TLS)' : ''}`);
+        addresses.set(e.session.id, { host: e.body.host, port: e.body.port, tls: !!e.body.tls });
         log.info(`server listening on ${e.body.host}:${e.body.port}${e.body.tls ? ' (TLS)' : ''}`);
         showStatus();
       } else if (e.event === 'oftp/stopped') {
         listening.delete(e.session.id);
+        addresses.delete(e.session.id);
         log.info('server stopped');
         showStatus();
       } else if (e.event === 'oftp/trace' && e.body.direction === 'event') {
@@ -139,12 +145,13 @@ export function registerDebugger(context: vscode.ExtensionContext, log: vscode.L
       emitter.fire({ session: e.session, event: e.event, body: e.body });
     }),
     vscode.debug.onDidTerminateDebugSession((s) => {
+      addresses.delete(s.id);
       if (listening.delete(s.id)) showStatus();
     }),
     vscode.commands.registerCommand('oftp2.debugProcess', (uri?: vscode.Uri) => start(uri, false)),
     vscode.commands.registerCommand('oftp2.runProcess', (uri?: vscode.Uri) => start(uri, true)),
   );
-  return { onEvent: emitter.event };
+  return { onEvent: emitter.event, servers: { list: () => [...addresses.values()] }, resolveSecret };
 }
 
 async function start(uri: vscode.Uri | undefined, noDebug: boolean): Promise<boolean> {
