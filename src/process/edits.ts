@@ -644,8 +644,13 @@ function pasteSteps(draft: Draft, op: Extract<EditOperation, { kind: 'pasteSteps
     if (renamed.has(step.id)) throw new EditError(`pasteSteps: the id "${step.id}" appears twice`);
     checkSecrets([], step);
     // The original id when it is free, else the same name with the next free number.
-    const base = STEP_ID_PATTERN.test(step.id) ? step.id : kebab(step.type);
-    const id = !used.has(base) ? base : freshId(base.replace(/-\d+$/, ''), (c) => used.has(c), 2);
+    // An id that is not valid here (hand-written clipboard JSON) is replaced like a new step's.
+    const isTaken = (c: string) => used.has(c);
+    const id = !STEP_ID_PATTERN.test(step.id)
+      ? freshId(kebab(step.type), isTaken)
+      : !used.has(step.id)
+        ? step.id
+        : freshId(step.id.replace(/-\d+$/, ''), isTaken, 2);
     used.add(id);
     renamed.set(step.id, id);
     const p = step.position;

@@ -312,6 +312,8 @@ test('pasting keeps free ids, numbers taken ones, remaps connections among the p
   // Pasting the same again continues the numbering.
   const again = run(run(ORIGINAL, { kind: 'pasteSteps', steps: copied, connections, offset: { x: 0, y: 0 } }).out, { kind: 'pasteSteps', steps: copied, connections, offset: { x: 0, y: 0 } });
   assert.deepEqual(again.selection, ['store-invoice-3', 'log-invoice-3', 'archive-2']);
+  const odd = run(ORIGINAL, { kind: 'pasteSteps', steps: [{ id: 'not valid!', type: 'stop' }], connections: [], offset: { x: 0, y: 0 } });
+  assert.deepEqual(odd.selection, ['stop-1']);
   refused({ kind: 'pasteSteps', steps: [clone(MODEL.start) as unknown as ProcessingStep], connections: [], offset: { x: 0, y: 0 } }, /only processing steps/);
 });
 
