@@ -757,3 +757,31 @@ test('reuse: compacting DATA buffers in place gives the same file and counts as 
   assert.equal(reader.push(last, { reuse: true }).length, 102);
   assert.deepEqual(reader.tolerances, ['padding-after-eof']);
 });
+
+test('recycled DATA buffers: the same buffers as without recycling; foreign or twice-given buffers are ignored', () => {
+  const r = new Random(99);
+  const file = Buffer.alloc(600_000);
+  for (let i = 0; i < file.length; i++) file[i] = r.next() < 0.5 ? 0x20 : r.int(0, 255);
+  for (const compression of [false, true]) {
+    const plain = new VirtualFileWriter({ format: 'U', maxRecordLength: 0, bufferSize: 4096, compression });
+    const expected = [...plain.write(file), ...plain.end()].map((b) => b.toString('hex'));
+    const recycling = new VirtualFileWriter({ format: 'U', maxRecordLength: 0, bufferSize: 4096, compression });
+    const got: string[] = [];
+    const memory = new Set<ArrayBufferLike>();
+    const send = (bufs: Buffer[]): void => {
+      for (const b of bufs) {
+        got.push(b.toString('hex'));
+        memory.add(b.buffer);
+        // As the session does once the socket has written it; a second give-back must not put it in twice.
+        recycling.recycle(b);
+        recycling.recycle(b);
+        recycling.recycle(Buffer.alloc(4096));
+      }
+    };
+    for (let i = 0; i < file.length; i += 50_000) send(recycling.write(file.subarray(i, i + 50_000)));
+    send(recycling.end());
+    assert.deepEqual(got, expected, `compression ${compression}`);
+    // Each write() here returns about 12 buffers at once and up to 8 are kept for reuse.
+    assert.ok(memory.size < got.length / 2, `buffers reused (${memory.size} distinct for ${got.length})`);
+  }
+});

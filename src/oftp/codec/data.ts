@@ -326,6 +326,10 @@ export class DataBufferPacker {
   private readonly ready: Buffer[] = [];
   /** The buffer being filled, as a plain Uint8Array for cheap copies. */
   private view!: Uint8Array;
+  /** DATA buffers given back once sent (see recycle), filled again instead of allocating new ones. */
+  private readonly spare: ArrayBuffer[] = [];
+  /** Memory of the buffers handed out and not yet given back: only those may be recycled, and only once. */
+  private readonly issued = new WeakSet<ArrayBuffer>();
 
   constructor(
     readonly bufferSize: number,
@@ -339,7 +343,9 @@ export class DataBufferPacker {
 
   private newBuffer(): Buffer {
     // allocUnsafeSlow: a buffer of its own, not a slice of Node's shared pool, since it is handed on.
-    const b = Buffer.allocUnsafeSlow(this.bufferSize);
+    const spare = this.spare.pop();
+    const b = spare ? Buffer.from(spare, 0, this.bufferSize) : Buffer.allocUnsafeSlow(this.bufferSize);
+    this.issued.add(b.buffer);
     b[0] = DATA_CODE;
     this.view = new Uint8Array(b.buffer, b.byteOffset, b.length);
     return b;
@@ -486,6 +492,17 @@ export class DataBufferPacker {
       this.buf[this.lastHeader]! |= EOR_FLAG;
     }
     this.openLiteral = -1;
+  }
+
+  /**
+   * Gives back a DATA buffer this packer handed out, once nothing refers to it any more (the socket has
+   * written it), so the next buffer reuses its memory: a fresh 100 KB buffer per DATA only feeds the GC.
+   * Anything else, or a buffer given back twice, is ignored.
+   */
+  recycle(buf: Uint8Array): void {
+    const memory = buf.buffer as ArrayBuffer;
+    if (!this.issued.delete(memory) || this.spare.length >= 8) return;
+    this.spare.push(memory);
   }
 
   /** Complete buffers so far. The buffer being filled stays back so the end-of-record flag can still be set. */
@@ -644,5 +661,10 @@ export class VirtualFileWriter {
   /** The EFID counts for what was written: records (F/V only) and user-data octets. */
   get counts(): { recordCount: number; unitCount: number } {
     return { recordCount: this.format === 'F' || this.format === 'V' ? this.records : 0, unitCount: this.units };
+  }
+
+  /** Gives back a DATA buffer from write() or end() once it has been sent (DataBufferPacker.recycle). */
+  recycle(buf: Uint8Array): void {
+    this.packer.recycle(buf);
   }
 }

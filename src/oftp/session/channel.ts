@@ -154,8 +154,11 @@ export class CommandChannel {
     await this.sendBuffer(command, buf);
   }
 
-  /** Writes an exchange buffer that is already encoded (DATA from the packer). */
-  async sendBuffer(command: OftpCommand, buf: Buffer, fields?: FieldInfo[]): Promise<void> {
+  /**
+   * Writes an exchange buffer that is already encoded (DATA from the packer). `written` is called once the
+   * socket no longer needs `buf`, so its memory can be reused.
+   */
+  async sendBuffer(command: OftpCommand, buf: Buffer, fields?: FieldInfo[], written?: () => void): Promise<void> {
     // After a timeout or bad input the line is still up, and the ESID saying why must still go out.
     if (this.socket.destroyed || !this.socket.writable) throw this.failure ?? new ChannelClosedError('closed', 'the connection is closed');
     if (this.options.trace && this.options.traceCommands !== false) {
@@ -166,7 +169,7 @@ export class CommandChannel {
     header.writeUInt32BE(0x10000000 | (buf.length + STH_LENGTH), 0);
     this.socket.cork();
     this.socket.write(header);
-    const ok = this.socket.write(buf);
+    const ok = written ? this.socket.write(buf, (e) => e || written()) : this.socket.write(buf);
     this.socket.uncork();
     this.touch();
     if (!ok && !this.failure) await this.drain();

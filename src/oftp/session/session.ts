@@ -599,7 +599,8 @@ export class OftpSession {
     };
     const sendData = async (buf: Buffer): Promise<void> => {
       if (credit === 0) await waitCredit();
-      await this.channel.sendBuffer({ type: 'DATA', payload: buf.subarray(1) }, buf);
+      // Once written, the buffer's memory goes back to the packer for a later DATA buffer.
+      await this.channel.sendBuffer({ type: 'DATA', payload: buf.subarray(1) }, buf, undefined, () => writer.recycle(buf));
       credit--;
     };
     for await (const chunk of chunks) for (const buf of writer.write(chunk)) await sendData(buf);
