@@ -9,12 +9,14 @@ import { ProcessDiagnostics } from './diagnostics';
 import { ProcessEditorProvider, stepRange } from './process-editor';
 import { registerDebugger, type DebugEvents } from './debug/register';
 import { registerTestClient } from './test-client-command';
+import { TracePanel } from './trace-panel';
 
 /** What tests and other parts of the extension can reach. */
 export interface ExtensionApi {
   diagnostics: ProcessDiagnostics;
   editor: ProcessEditorProvider;
   debug: DebugEvents;
+  trace: TracePanel;
 }
 
 const isProcess = (uri: vscode.Uri | undefined): uri is vscode.Uri => !!uri && uri.path.endsWith('.oftp2.json');
@@ -36,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   diagnostics.schedule(undefined, 0);
   const serverLog = vscode.window.createOutputChannel('OFTP2 Server', { log: true });
   const debug = registerDebugger(context, serverLog);
+  const trace = TracePanel.register(context);
   // The canvas counts the documents each step handled during debug runs, and marks where one is paused.
   const counts = new Map<string, Record<string, number>>();
   const paused = new Map<string, Set<string>>();
@@ -43,9 +46,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     provider.broadcast(vscode.Uri.file(file), { type: 'runState', counts: counts.get(file) ?? {}, paused: [...(paused.get(file) ?? [])] });
   context.subscriptions.push(
     serverLog,
-    registerTestClient(context, debug.resolveSecret, debug.servers, () => undefined),
+    registerTestClient(context, debug.resolveSecret, debug.servers, () => (r) => trace.append({ ...r, session: `client ${r.session}` })),
     debug.onEvent(({ event, body }) => {
-      if (event === 'oftp/listening') {
+      if (event === 'oftp/trace') {
+        trace.append(body);
+      } else if (event === 'oftp/listening') {
         for (const file of body.processes as string[]) {
           counts.set(file, {});
           paused.set(file, new Set());
@@ -137,7 +142,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       }
     }),
   );
-  return { diagnostics, editor: provider, debug };
+  return { diagnostics, editor: provider, debug, trace };
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { describeReason } from '../oftp/codec/reasons';
 import type { TraceRecord } from '../oftp/trace';
-import { formatTrace, parseTrace } from '../oftp/trace-file';
+import { formatTrace, parseJsonLines, parseTrace } from '../oftp/trace-file';
 import type { TraceFromWebview, TraceRowView, TraceToWebview } from '../oftp/trace-protocol';
 import { TraceStore, type TraceFilter, type TraceRow } from '../oftp/trace-store';
 
@@ -63,7 +63,7 @@ export class TracePanel implements vscode.WebviewViewProvider {
     const target = uri ?? (await vscode.window.showOpenDialog({ title: 'Open OFTP2 trace', filters: { 'OFTP2 trace': ['oftptrace'], 'JSON lines (oftp2 --trace)': ['jsonl', 'json'] }, canSelectMany: false }))?.[0];
     if (!target) return;
     const text = Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8');
-    const { records, errors } = target.path.endsWith('.oftptrace') ? parseTrace(text) : { records: text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as TraceRecord), errors: [] };
+    const { records, errors } = target.path.endsWith('.oftptrace') ? parseTrace(text) : parseJsonLines(text);
     this.store.clear();
     for (const r of records) this.store.append(r);
     this.source = vscode.workspace.asRelativePath(target);
