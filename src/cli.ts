@@ -1,6 +1,7 @@
 // The `oftp2` command line: a thin face over src/oftp. `oftp2 decode` prints a captured OFTP stream command
 // by command with every field; later subcommands (serve, send) drive the same engine.
-import { mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { formatTraceRecord, jsonLinesToTrace, TRACE_FILE_EXTENSION, traceFileHeader } from './oftp/trace-file';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCapture, CaptureFormatError, type CaptureFormat } from './oftp/capture';
@@ -88,6 +89,10 @@ commands:
     --decrypt-key FILE           with --inbox: our key for files the partner encrypts (default --key);
     --partner-sign-cert FILE     and its certificate for files it signs
 
+  trace FILE.jsonl  turn a --trace JSON-lines file into the readable .oftptrace format (VS Code opens it
+                    in the Session Trace panel and highlights it); -o FILE to write it; - reads stdin.
+                    (--trace FILE.oftptrace on serve and send writes that format directly.)
+
   certs DIR         write a development CA and certificates (PEM, PKCS#12) for every role
     --local NAME --partner NAME  certificate names (default server, partner); --partner repeatable
     --host H                     names the TLS server certificates answer on (default localhost, 127.0.0.1)
@@ -117,6 +122,8 @@ function main(argv: string[]): number | Promise<number> {
         return serve(rest);
       case 'validate':
         return validate(rest);
+      case 'trace':
+        return trace(rest);
       case 'send':
         return send(rest);
       case 'certs':
@@ -308,9 +315,25 @@ function sizeOption(value: string | undefined, option: string): number | undefin
   return Number(m[1]) * mult;
 }
 
+/** --trace FILE: JSON lines, or the readable .oftptrace format when the name ends so. */
 function traceOption(path: string | undefined): { sink?: TraceSink; close: () => Promise<void> } {
   if (!path) return { close: async () => undefined };
-  return jsonLinesSink(path);
+  if (!path.endsWith(TRACE_FILE_EXTENSION)) return jsonLinesSink(path);
+  const fresh = !existsSync(path) || statSync(path).size === 0;
+  if (fresh) writeFileSync(path, traceFileHeader());
+  return { sink: (r) => appendFileSync(path, formatTraceRecord(r)), close: async () => undefined };
+}
+
+function trace(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { output: { type: 'string', short: 'o' } } });
+  if (positionals.length !== 1) throw new UsageError('trace needs one JSON-lines file (from --trace), or - for standard input');
+  const input = positionals[0] === '-' ? readFileSync(0, 'utf8') : readText(positionals[0]!, 'trace');
+  const { text, records, errors } = jsonLinesToTrace(input);
+  if (values.output) writeFileSync(values.output, text);
+  else process.stdout.write(text);
+  for (const e of errors) process.stderr.write(`oftp2: line ${e.line}: ${e.message}\n`);
+  if (values.output) process.stderr.write(`${records.length} record(s) written to ${values.output}\n`);
+  return errors.length ? 1 : 0;
 }
 
 /** Values of a repeatable `--option ID=VALUE` for configured partners, by partner ID. */
