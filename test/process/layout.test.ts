@@ -9,7 +9,8 @@ import type { Position, ProcessFile } from '../../src/process/model';
 import { generateProcess } from '../helpers/big-process';
 
 const ROOT = resolve(__dirname, '../../..');
-const example = (name: string) => JSON.parse(readFileSync(join(ROOT, `examples/${name}.oftp2.json`), 'utf8')) as ProcessFile;
+// Frozen copies of early examples: the expected positions below are theirs.
+const example = (name: string) => JSON.parse(readFileSync(join(ROOT, `test/fixtures/processes/${name}.oftp2.json`), 'utf8')) as ProcessFile;
 const FORECASTS = example('forecasts-and-invoices');
 const ENGINEERING = example('secure-engineering-data');
 const BIG = generateProcess(250);
