@@ -117,6 +117,8 @@ export class Inbox extends EventEmitter<InboxEvents> {
 
   constructor(readonly options: InboxOptions) {
     super();
+    // Every session that holds the speaker role may wait for receipts at once.
+    this.setMaxListeners(0);
     this.dir = resolve(options.dir);
   }
 
@@ -229,18 +231,18 @@ export class Inbox extends EventEmitter<InboxEvents> {
   }
 
   /** Receipts owed to a partner for files received from it, oldest first: EERP, or NERP when refused (unsigned; see outgoingReceipt). */
-  async pendingReceipts(partner: string): Promise<Array<{ receipt: Eerp | Nerp; key: string }>> {
+  async pendingReceipts(partner: string): Promise<Array<{ receipt: Eerp | Nerp; key: string; session: string }>> {
     await this.load();
     const pending = [...this.received.entries()]
       .filter(([, m]) => m.partner === partner && m.eerp.status === 'pending')
       .sort((a, b) => a[1].receivedAt.localeCompare(b[1].receivedAt));
-    const out: Array<{ receipt: Eerp | Nerp; key: string }> = [];
+    const out: Array<{ receipt: Eerp | Nerp; key: string; session: string }> = [];
     for (const [key, m] of pending) {
       const id = { datasetName: m.sfid.datasetName, date: m.sfid.date, time: m.sfid.time, destination: m.sfid.originator, originator: m.sfid.destination, hash: Buffer.alloc(0), signature: Buffer.alloc(0) };
       const receipt: Eerp | Nerp = m.eerp.nerp
         ? { type: 'NERP', ...id, creator: m.sfid.destination || this.options.localCode, reason: m.eerp.nerp.reason, text: m.eerp.nerp.text }
         : { type: 'EERP', ...id, userData: '' };
-      out.push({ key, receipt });
+      out.push({ key, receipt, session: m.session });
     }
     return out;
   }

@@ -261,7 +261,9 @@ export class OftpServer extends EventEmitter<ServerEvents> {
       async nextOutbound(info: SessionInfo): Promise<Outbound | undefined> {
         await server.inbox.settledFor(info.id, server.config.receiptWaitMs ?? 20_000);
         for (const r of await server.inbox.pendingReceipts(info.partner)) {
-          if (offered.has(`eerp:${r.key}`)) continue;
+          // A receipt belongs to the session that received the file while that session lasts (it sends it
+          // after the partner's CD); only receipts of ended sessions go out in another one.
+          if (offered.has(`eerp:${r.key}`) || (r.session !== info.id && server.sessions.has(r.session))) continue;
           offered.add(`eerp:${r.key}`);
           const signer = server.sessionPartner.get(sessionId)?.ackSigner ?? server.config.ackSigner;
           return Object.assign({ kind: 'receipt' as const, receipt: await server.inbox.outgoingReceipt(r.key, r.receipt, signer) }, { key: r.key });
