@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { readCapture } from '../oftp/capture';
 import { summarizeCommand } from '../oftp/codec/describe';
 import { OftpStreamDecoder } from '../oftp/stream-decoder';
+import { randomBytes } from 'node:crypto';
+import { writeDevCertificates } from '../oftp/security/certs';
 import { newProcessText, slug } from '../process/template';
 import { ProcessDiagnostics } from './diagnostics';
 import { ProcessEditorProvider, stepRange } from './process-editor';
@@ -115,6 +117,24 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       const document = await vscode.workspace.openTextDocument(target);
       const range = stepRange(document, stepId);
       for (const e of vscode.window.visibleTextEditors) if (range && e.document === document) e.revealRange(range);
+    }),
+    vscode.commands.registerCommand('oftp2.generateCertificates', async (folder?: vscode.Uri, names?: string[]) => {
+      const base = folder ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+      if (!base) {
+        void vscode.window.showErrorMessage('OFTP2: open a folder first; certificates are written into it.');
+        return undefined;
+      }
+      const typed = names?.join(',') ?? (await vscode.window.showInputBox({ title: 'OFTP2: development certificates', prompt: 'Names of the parties, comma-separated (ours first)', value: 'my-company,partner', validateInput: (v) => (/^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$/.test(v.replace(/\s/g, '')) ? undefined : 'letters, digits, . _ - separated by commas') }));
+      if (!typed) return undefined;
+      const parties = typed.replace(/\s/g, '').split(',').map((name) => ({ name }));
+      const dir = vscode.Uri.joinPath(base, 'certs');
+      // The PKCS#12 passphrase goes to secret storage, where process files can refer to it.
+      const passphrase = randomBytes(12).toString('base64url');
+      await context.secrets.store('dev-certificates-p12', passphrase);
+      const set = await writeDevCertificates(dir.fsPath, parties, passphrase);
+      diagnostics.schedule();
+      void vscode.window.showInformationMessage(`OFTP2: ${set.files.length} files written to ${vscode.workspace.asRelativePath(dir)} (PKCS#12 passphrase in secret storage as "dev-certificates-p12"). For development only.`);
+      return set;
     }),
     vscode.commands.registerCommand('oftp2.setSecret', async (name?: string) => {
       const key = name ?? (await vscode.window.showInputBox({ title: 'OFTP2: Set Secret', prompt: 'Secret name, as in {"secret": "NAME"} in a process file', validateInput: (v) => (/^[A-Za-z0-9._-]+$/.test(v) ? undefined : 'Letters, digits, . _ - only') }));
