@@ -93,7 +93,7 @@ export async function startCodeServer({ runDir = join(CACHE, 'run'), log = () =>
     baseUrl,
     pid: child.pid,
     logFile,
-    /** The user settings file: VS Code applies edits to it live (drive.mjs's setColorTheme uses this). */
+    /** The user settings file (copied from test/vscode/settings.json before start). */
     settingsFile: join(udd, 'User', 'settings.json'),
     /**
      * The workbench URL opening `folder`, with our extension loaded from the repository folder (no VSIX) and,

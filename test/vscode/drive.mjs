@@ -1,7 +1,7 @@
 // UI driving for tests that act as a user would in the real VS Code of the harness: open the workbench on a
 // folder with our extension, run a command by its palette title, reach a webview's document, switch the
 // colour theme, take screenshots. Selectors follow VS Code 1.139's page (code-server pinned in install.mjs).
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE, ROOT, ensureTools } from './install.mjs';
 import { launchBrowser, startCodeServer } from './code-server.mjs';
@@ -53,23 +53,41 @@ export async function openWorkbench({ folder, runDir = join(CACHE, 'ui-run'), vi
 export async function runCommand(page, title, { tries = 10 } = {}) {
   const input = page.locator('.quick-input-widget input');
   for (let i = 0; ; i++) {
+    await focusWorkbench(page);
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
     try {
-      await row.waitFor({ timeout: 3000 });
+      await pickRow(page, title).waitFor({ timeout: 3000 });
       break;
     } catch (e) {
       await page.keyboard.press('Escape');
       if (i >= tries) throw new Error(`command "${title}" not in the palette after ${tries + 1} tries: ${e.message}`);
     }
   }
-  await page.keyboard.press('Enter');
+  // Click, not Enter: Enter runs the highlighted row, which may be a near match listed first.
+  await pickRow(page, title).click();
+}
+
+/** Takes the keyboard focus out of a webview: keys pressed there (F1, Ctrl+P) stay in its iframe. */
+async function focusWorkbench(page) {
+  await page.evaluate(() => {
+    if (document.activeElement instanceof HTMLIFrameElement) document.activeElement.blur();
+  });
+}
+
+/**
+ * The quick-input row whose label is exactly `label`: fuzzy filtering lists near names too, and not always
+ * after the exact one ("Preferences: Color Theme" also finds "...Browse Color Themes in Marketplace").
+ */
+function pickRow(page, label) {
+  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
 }
 
 /** Opens a workspace file through Quick Open (Ctrl+P), as a user would; it opens in its default editor. */
 export async function quickOpen(page, fileName) {
+  await focusWorkbench(page);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
@@ -94,23 +112,24 @@ export async function screenshot(page, name, { dir = SCREENSHOTS } = {}) {
   return path;
 }
 
-const THEMES = { light: 'Light Modern', dark: 'Dark Modern', 'high-contrast': 'Default High Contrast', 'high-contrast-light': 'Default High Contrast Light' };
+const THEMES = { light: 'Light Modern', dark: 'Dark Modern', 'high-contrast': 'Dark High Contrast', 'high-contrast-light': 'Light High Contrast' };
+const BASE_CLASS = { light: 'vs', dark: 'vs-dark', 'high-contrast': 'hc-black', 'high-contrast-light': 'hc-light' };
 
 /**
- * Switches the colour theme through the user settings file (VS Code applies it live) and waits until the
- * workbench shows it. `theme`: light, dark, high-contrast, high-contrast-light or a theme id ("Solarized Light").
+ * Switches the colour theme as a user does (palette: Preferences: Color Theme, pick by name) and waits until
+ * the workbench shows it. `theme`: light, dark, high-contrast, high-contrast-light, or a theme's name as the
+ * picker lists it ("Solarized Light"). Webviews follow: their body gets vscode-light / vscode-dark.
  */
-export async function setColorTheme(workbench, theme) {
-  const id = THEMES[theme] ?? theme;
-  const file = workbench.server.settingsFile;
-  const settings = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  settings['workbench.colorTheme'] = id;
-  writeFileSync(file, JSON.stringify(settings, null, 2));
-  // The workbench root carries the theme's base class: vs (light), vs-dark, hc-black, hc-light.
-  const base = { light: 'vs', dark: 'vs-dark', 'high-contrast': 'hc-black', 'high-contrast-light': 'hc-light' }[theme];
-  if (base) {
-    await workbench.page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls), base, { timeout: 15_000 });
-  } else {
-    await workbench.page.waitForTimeout(1000);
-  }
+export async function setColorTheme(page, theme) {
+  const label = THEMES[theme] ?? theme;
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(label);
+  const row = pickRow(page, label);
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
+  const base = BASE_CLASS[theme];
+  if (base) await page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls), base, { timeout: 15_000 });
+  else await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }

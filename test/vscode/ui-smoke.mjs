@@ -12,15 +12,15 @@ try {
   log('workbench open');
   // The palette title is "<category>: <title>" from package.nls.json.
   await runCommand(page, 'OFTP2: Show Session Trace');
-  await webviewFrame(page).locator('body').waitFor({ timeout: 30_000 });
+  await webviewFrame(page).locator('body').waitFor({ state: 'attached', timeout: 30_000 });
   log('trace view shown (command ran from the palette)');
   await quickOpen(page, 'inbound-edi.oftp2.json');
   await page.locator('.tab.active', { hasText: 'inbound-edi.oftp2.json' }).waitFor({ timeout: 30_000 });
   await webviewFrame(page).locator('#root').waitFor({ state: 'attached', timeout: 30_000 });
   log('process file open in the visual editor (webview #root present)');
-  await setColorTheme(wb, 'dark');
+  await setColorTheme(page, 'dark');
   log(`screenshot ${await screenshot(page, 'visual-editor-dark')}`);
-  await setColorTheme(wb, 'light');
+  await setColorTheme(page, 'light');
   assert.ok(await page.locator('.monaco-workbench.vs').count(), 'light theme applied');
   log(`screenshot ${await screenshot(page, 'visual-editor-light')}`);
   log('OK');
