@@ -47,7 +47,7 @@ function ensureAptPackages(log) {
   log(`apt-get install ${wanted.join(' ')} ...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...wanted], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  execFileSync('apt-get', ['install', '-y', '-qq', ...wanted], { stdio: ['ignore', 'ignore', 'inherit'], env });
   log(`apt-get done in ${seconds(t0)} s`);
 }
 
