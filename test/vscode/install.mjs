@@ -51,6 +51,15 @@ function ensureAptPackages(log) {
   log(`apt-get done in ${seconds(t0)} s`);
 }
 
+/**
+ * The environment without what an enclosing `npm test` adds: npm reads npm_config_* as its own config, so the
+ * inner install would report the outer npm's user agent ("node/v20", which code-server's postinstall checks
+ * for v24) and local prefix (the project, whose allowScripts would then apply).
+ */
+function outsideNpm(env) {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !/^(npm_(config_(user_agent|local_prefix|node_gyp)|lifecycle_|package_|node_execpath|execpath|command)|NODE$|INIT_CWD$)/i.test(k)));
+}
+
 /** npm install into a scratch folder; a marker file written last tells a finished install from an interrupted one. */
 function npmInstallInto(dir, spec, { allowScripts = {}, env = {}, logFile, log }) {
   const marker = join(dir, '.installed');
@@ -63,7 +72,7 @@ function npmInstallInto(dir, spec, { allowScripts = {}, env = {}, logFile, log }
   log(`npm install ${spec} into ${dir} ...`);
   const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--cache', NPM_CACHE, spec], {
     cwd: dir,
-    env: { ...process.env, ...env },
+    env: { ...outsideNpm(process.env), ...env },
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });
