@@ -2,7 +2,7 @@
 // marketplace) and Debian's Chromium through playwright-core; builds workbench URLs that load our extension
 // from the repository folder. Used by run.mjs (extension tests) and by UI tests through drive.mjs.
 import { spawn } from 'node:child_process';
-import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,28 @@ import { chromium } from 'playwright-core';
 import { CACHE, CHROMIUM, ROOT, paths } from './install.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * A fresh folder for one run: `preferred` (emptied), or `preferred-<pid>` when another live process holds it,
+ * so two runs on one machine do not delete each other's files. release() drops the claim.
+ */
+export function claimRunDir(preferred) {
+  const owner = (dir) => {
+    try {
+      const pid = Number(readFileSync(join(dir, '.owner'), 'utf8'));
+      process.kill(pid, 0);
+      return pid;
+    } catch {
+      return undefined;
+    }
+  };
+  const held = owner(preferred);
+  const dir = held && held !== process.pid ? `${preferred}-${process.pid}` : preferred;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, '.owner'), String(process.pid));
+  return { dir, release: () => rmSync(join(dir, '.owner'), { force: true }) };
+}
 
 /** A free loopback port: bind to 0, read it, release it. */
 export function freePort() {
@@ -112,6 +134,21 @@ export async function startCodeServer({ runDir = join(CACHE, 'run'), log = () =>
 }
 
 /**
+ * Runs `cleanup` on Ctrl-C, SIGTERM or SIGHUP, then exits 130: code-server runs in its own process group, so
+ * it would outlive this process otherwise. Returns the function that removes the handlers.
+ */
+export function onInterrupt(cleanup, log = (m) => console.log(m)) {
+  const handler = (sig) => {
+    log(`${sig}: stopping code-server and Chromium`);
+    Promise.resolve(cleanup()).finally(() => process.exit(130));
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(sig, handler);
+  return () => {
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(sig, handler);
+  };
+}
+
+/**
  * Debian's Chromium through playwright-core (never `npx playwright install`): a fresh profile under
  * `runDir`, removed by close().
  */
@@ -121,6 +158,10 @@ export async function launchBrowser({ runDir = join(CACHE, 'run'), viewport = { 
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    // Our onInterrupt() closes the browser together with code-server; Playwright's own handlers would exit first.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     viewport,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

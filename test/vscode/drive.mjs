@@ -1,10 +1,10 @@
 // UI driving for tests that act as a user would in the real VS Code of the harness: open the workbench on a
 // folder with our extension, run a command by its palette title, reach a webview's document, switch the
 // colour theme, take screenshots. Selectors follow VS Code 1.139's page (code-server pinned in install.mjs).
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE, ROOT, ensureTools } from './install.mjs';
-import { launchBrowser, startCodeServer } from './code-server.mjs';
+import { claimRunDir, launchBrowser, onInterrupt, startCodeServer } from './code-server.mjs';
 
 /** Where screenshot() writes by default (gitignored; the lead commits chosen ones to test/vscode/screenshots/). */
 export const SCREENSHOTS = process.env.OFTP2_SCREENSHOTS || join(CACHE, 'screenshots');
@@ -14,10 +14,10 @@ export const SCREENSHOTS = process.env.OFTP2_SCREENSHOTS || join(CACHE, 'screens
  * a fresh copy of examples/) with our extension loaded from the repository. Resolves once the workbench is
  * on screen. close() stops both; call it in a finally.
  */
-export async function openWorkbench({ folder, runDir = join(CACHE, 'ui-run'), viewport, log = () => {} } = {}) {
+export async function openWorkbench({ folder, runDir: preferred = join(CACHE, 'ui-run'), viewport, log = () => {} } = {}) {
   ensureTools(log);
-  rmSync(runDir, { recursive: true, force: true });
-  mkdirSync(runDir, { recursive: true });
+  const claim = claimRunDir(preferred);
+  const runDir = claim.dir;
   let workspace = folder;
   if (!workspace) {
     workspace = join(runDir, 'workspace');
@@ -25,13 +25,19 @@ export async function openWorkbench({ folder, runDir = join(CACHE, 'ui-run'), vi
   }
   const server = await startCodeServer({ runDir, log });
   let browser;
+  const stop = async () => {
+    await browser?.close();
+    await server.stop();
+    claim.release();
+  };
+  const offInterrupt = onInterrupt(stop, log);
   try {
     browser = await launchBrowser({ runDir, ...(viewport ? { viewport } : {}) });
     await browser.page.goto(server.workbenchUrl({ folder: workspace }));
     await browser.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   } catch (e) {
-    await browser?.close();
-    await server.stop();
+    await stop();
+    offInterrupt();
     throw e;
   }
   return {
@@ -39,8 +45,8 @@ export async function openWorkbench({ folder, runDir = join(CACHE, 'ui-run'), vi
     page: browser.page,
     workspace,
     async close() {
-      await browser.close();
-      await server.stop();
+      await stop();
+      offInterrupt();
     },
   };
 }

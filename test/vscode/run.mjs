@@ -2,12 +2,12 @@
 // installs what is missing, starts code-server on a copy of examples/, opens it in Chromium with our
 // extension loaded from the repository, waits for the suite's result, and stops everything, also on failure.
 // `node test/vscode/run.mjs` prints "VS Code suite: N passed, N failed" and exits 1 on any failure.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import util from 'node:util';
 import { CACHE, CODE_SERVER_VERSION, MissingTool, NODE_MAJOR, ROOT, ensureTools } from './install.mjs';
-import { launchBrowser, startCodeServer } from './code-server.mjs';
+import { claimRunDir, launchBrowser, onInterrupt, startCodeServer } from './code-server.mjs';
 
 const log = (m) => console.log(`[vscode-harness] ${m}`);
 const seconds = (t0) => ((Date.now() - t0) / 1000).toFixed(1);
@@ -38,9 +38,8 @@ export async function runVscodeSuite({ timeoutMs = Number(process.env.OFTP2_VSCO
     if (!existsSync(f)) return harnessFailure(`${f} is missing: run ${how} first (npm test and npm run test:vscode do)`);
   }
 
-  const runDir = join(CACHE, 'run');
-  rmSync(runDir, { recursive: true, force: true });
-  mkdirSync(runDir, { recursive: true });
+  const claim = claimRunDir(join(CACHE, 'run'));
+  const runDir = claim.dir;
   // A copy of examples/: tests write files into the workspace (certificates, a broken process file).
   const workspace = join(runDir, 'workspace');
   cpSync(join(ROOT, 'examples'), workspace, { recursive: true, filter: (src) => !/[\\/]examples[\\/](received|inbox)([\\/]|$)/.test(src) });
@@ -55,12 +54,7 @@ export async function runVscodeSuite({ timeoutMs = Number(process.env.OFTP2_VSCO
     await server?.stop();
   };
   // Ctrl-C or a CI kill must not leave code-server, its extension host or Chromium behind.
-  const onSignal = (sig) => {
-    log(`${sig}: stopping code-server and Chromium`);
-    cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const offInterrupt = onInterrupt(cleanup, log);
   try {
     server = await startCodeServer({ runDir, log });
     browser = await launchBrowser({ runDir });
@@ -102,8 +96,8 @@ export async function runVscodeSuite({ timeoutMs = Number(process.env.OFTP2_VSCO
     return harnessFailure(e.stack ?? String(e));
   } finally {
     await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    offInterrupt();
+    claim.release();
   }
 }
 
