@@ -55,7 +55,13 @@ export async function runVscodeSuite({ timeoutMs = Number(process.env.OFTP2_VSCO
   };
   // Ctrl-C or a CI kill must not leave code-server, its extension host or Chromium behind.
   const offInterrupt = onInterrupt(cleanup, log);
-  try {
+  const failureScreenshot = async () => {
+    const shot = join(CACHE, 'screenshots', 'suite-failure.png');
+    mkdirSync(join(CACHE, 'screenshots'), { recursive: true });
+    if (await browser?.page.screenshot({ path: shot }).then(() => true, () => false)) log(`screenshot of the workbench: ${shot}`);
+  };
+
+  const attempt = async () => {
     server = await startCodeServer({ runDir, log });
     browser = await launchBrowser({ runDir });
     const { page } = browser;
@@ -79,20 +85,27 @@ export async function runVscodeSuite({ timeoutMs = Number(process.env.OFTP2_VSCO
     });
     const t1 = Date.now();
     await page.goto(url);
-    const code = await Promise.race([exited, new Promise((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); })]);
-    log(`suite finished in ${seconds(t1)} s (exit code ${code})`);
-    if (code !== 0) {
-      const shot = join(CACHE, 'screenshots', 'suite-failure.png');
-      mkdirSync(join(CACHE, 'screenshots'), { recursive: true });
-      if (await page.screenshot({ path: shot }).then(() => true, () => false)) log(`screenshot of the workbench: ${shot}`);
-    }
-    if (code === 'timeout') return harnessFailure(`no result after ${timeoutMs / 1000} s (OFTP2_VSCODE_TIMEOUT_MS); code-server log: ${server.logFile}`);
+    const code = await exited;
+    log(`suite finished in ${seconds(t1)} s after the page opened (exit code ${code})`);
+    if (code !== 0) await failureScreenshot();
     if (!existsSync(resultFile)) return harnessFailure(`the suite exited with code ${code} without writing ${resultFile} (did index.js load? see the [vscode] lines above and ${server.logFile})`);
     const result = JSON.parse(readFileSync(resultFile, 'utf8'));
     // Exit code and counts must agree; if not, the run is not trustworthy.
     if ((code === 0) !== (result.failed === 0)) return { ...result, failed: result.failed + 1, failures: [...result.failures, { title: 'harness', error: `exit code ${code} but ${result.failed} failed` }] };
     return result;
+  };
+
+  // One deadline for everything from code-server's start to the result, whichever step hangs.
+  const deadline = new Promise((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); });
+  const running = attempt();
+  running.catch(() => {}); // after a timeout, cleanup() makes the pending steps throw: nothing to report then
+  try {
+    const outcome = await Promise.race([running, deadline]);
+    if (outcome !== 'timeout') return outcome;
+    await failureScreenshot();
+    return harnessFailure(`no result after ${timeoutMs / 1000} s (OFTP2_VSCODE_TIMEOUT_MS); code-server log: ${join(runDir, 'code-server.log')}`);
   } catch (e) {
+    await failureScreenshot();
     return harnessFailure(e.stack ?? String(e));
   } finally {
     await cleanup();
