@@ -27,7 +27,8 @@ export function claimRunDir(preferred) {
   };
   const held = owner(preferred);
   const dir = held && held !== process.pid ? `${preferred}-${process.pid}` : preferred;
-  rmSync(dir, { recursive: true, force: true });
+  // Retries: a Chromium helper of the previous run may still be writing into its profile for a moment.
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, '.owner'), String(process.pid));
   return { dir, release: () => rmSync(join(dir, '.owner'), { force: true }) };

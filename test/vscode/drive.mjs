@@ -59,11 +59,12 @@ export async function openWorkbench({ folder, runDir: preferred = join(CACHE, 'u
 export async function runCommand(page, title, { tries = 10 } = {}) {
   const input = page.locator('.quick-input-widget input');
   for (let i = 0; ; i++) {
-    await focusWorkbench(page);
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
     try {
+      await focusWorkbench(page);
+      await page.keyboard.press('F1');
+      // Short timeouts: the palette also closes when something else takes the focus (a webview loading), then we start over.
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(`>${title}`, { timeout: 5000 });
       await pickRow(page, title).waitFor({ timeout: 3000 });
       break;
     } catch (e) {
@@ -72,7 +73,7 @@ export async function runCommand(page, title, { tries = 10 } = {}) {
     }
   }
   // Click, not Enter: Enter runs the highlighted row, which may be a near match listed first.
-  await pickRow(page, title).click();
+  await pickRow(page, title).click({ timeout: 5000 });
 }
 
 /** Takes the keyboard focus out of a webview: keys pressed there (F1, Ctrl+P) stay in its iframe. */
