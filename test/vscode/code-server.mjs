@@ -159,6 +159,7 @@ export async function launchBrowser({ runDir = join(CACHE, 'run'), viewport = { 
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    timeout: 120_000,
     // Our onInterrupt() closes the browser together with code-server; Playwright's own handlers would exit first.
     handleSIGINT: false,
     handleSIGTERM: false,

@@ -33,8 +33,9 @@ export async function openWorkbench({ folder, runDir: preferred = join(CACHE, 'u
   const offInterrupt = onInterrupt(stop, log);
   try {
     browser = await launchBrowser({ runDir, ...(viewport ? { viewport } : {}) });
-    await browser.page.goto(server.workbenchUrl({ folder: workspace }));
-    await browser.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // Generous: on a busy 2-core machine the workbench can take well over Playwright's default 30 s to load.
+    await browser.page.goto(server.workbenchUrl({ folder: workspace }), { waitUntil: 'commit', timeout: 120_000 });
+    await browser.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
   } catch (e) {
     await stop();
     offInterrupt();
