@@ -11,7 +11,7 @@ import type { ExtensionApi } from '../../../src/vscode/extension';
 const EXTENSION_ID = 'oftp2-studio.oftp2-studio';
 
 /** Polls `probe` until it returns a value (not undefined/false) or the time is up. */
-async function eventually<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 20_000): Promise<T> {
+async function eventually<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();
