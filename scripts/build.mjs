@@ -35,6 +35,7 @@ const webview = {
 
 await Promise.all([
   build({ ...webview, entryPoints: { editor: 'webview/src/editor.tsx' }, outdir: 'dist/webview' }),
+  build({ ...webview, entryPoints: { trace: 'webview/trace/main.ts' }, outdir: 'dist/webview', tsconfig: 'webview/trace/tsconfig.json' }),
   build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
