@@ -1,0 +1,135 @@
+// UI driving for tests that act as a user would in the real VS Code of the harness: open the workbench on a
+// folder with our extension, run a command by its palette title, reach a webview's document, switch the
+// colour theme, take screenshots. Selectors follow VS Code 1.139's page (code-server pinned in install.mjs).
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CACHE, ROOT, ensureTools } from './install.mjs';
+import { launchBrowser, startCodeServer } from './code-server.mjs';
+
+/** Where screenshot() writes by default (gitignored; the lead commits chosen ones to test/vscode/screenshots/). */
+export const SCREENSHOTS = process.env.OFTP2_SCREENSHOTS || join(CACHE, 'screenshots');
+
+/**
+ * Installs what is missing, starts code-server and Chromium, and opens the workbench on `folder` (default:
+ * a fresh copy of examples/) with our extension loaded from the repository. Resolves once the workbench is
+ * on screen. close() stops both; call it in a finally.
+ */
+export async function openWorkbench({ folder, runDir = join(CACHE, 'ui-run'), viewport, log = () => {} } = {}) {
+  ensureTools(log);
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  let workspace = folder;
+  if (!workspace) {
+    workspace = join(runDir, 'workspace');
+    cpSync(join(ROOT, 'examples'), workspace, { recursive: true, filter: (src) => !/[\\/]examples[\\/](received|inbox)([\\/]|$)/.test(src) });
+  }
+  const server = await startCodeServer({ runDir, log });
+  let browser;
+  try {
+    browser = await launchBrowser({ runDir, ...(viewport ? { viewport } : {}) });
+    await browser.page.goto(server.workbenchUrl({ folder: workspace }));
+    await browser.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  } catch (e) {
+    await browser?.close();
+    await server.stop();
+    throw e;
+  }
+  return {
+    server,
+    page: browser.page,
+    workspace,
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+/**
+ * Runs a command through the command palette (F1), by its title as shown there, e.g. "OFTP2: Decode OFTP
+ * Capture". The palette lists what is registered when it opens: until the extension has registered its
+ * commands it says "No matching commands" and never refreshes, so it closes and tries again.
+ */
+export async function runCommand(page, title, { tries = 10 } = {}) {
+  const input = page.locator('.quick-input-widget input');
+  for (let i = 0; ; i++) {
+    await focusWorkbench(page);
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    try {
+      await pickRow(page, title).waitFor({ timeout: 3000 });
+      break;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (i >= tries) throw new Error(`command "${title}" not in the palette after ${tries + 1} tries: ${e.message}`);
+    }
+  }
+  // Click, not Enter: Enter runs the highlighted row, which may be a near match listed first.
+  await pickRow(page, title).click();
+}
+
+/** Takes the keyboard focus out of a webview: keys pressed there (F1, Ctrl+P) stay in its iframe. */
+async function focusWorkbench(page) {
+  await page.evaluate(() => {
+    if (document.activeElement instanceof HTMLIFrameElement) document.activeElement.blur();
+  });
+}
+
+/**
+ * The quick-input row whose label is exactly `label`: fuzzy filtering lists near names too, and not always
+ * after the exact one ("Preferences: Color Theme" also finds "...Browse Color Themes in Marketplace").
+ */
+function pickRow(page, label) {
+  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P), as a user would; it opens in its default editor. */
+export async function quickOpen(page, fileName) {
+  await focusWorkbench(page);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(fileName);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: fileName }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * The document inside the most recently shown webview (custom editor or panel): VS Code nests it as
+ * iframe.webview > #active-frame. Use it like a page: webviewFrame(page).locator('#root').
+ */
+export function webviewFrame(page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+/** Screenshot of the whole workbench into `dir` (default SCREENSHOTS) as `<name>.png`; returns the path. */
+export async function screenshot(page, name, { dir = SCREENSHOTS } = {}) {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+const THEMES = { light: 'Light Modern', dark: 'Dark Modern', 'high-contrast': 'Dark High Contrast', 'high-contrast-light': 'Light High Contrast' };
+const BASE_CLASS = { light: 'vs', dark: 'vs-dark', 'high-contrast': 'hc-black', 'high-contrast-light': 'hc-light' };
+
+/**
+ * Switches the colour theme as a user does (palette: Preferences: Color Theme, pick by name) and waits until
+ * the workbench shows it. `theme`: light, dark, high-contrast, high-contrast-light, or a theme's name as the
+ * picker lists it ("Solarized Light"). Webviews follow: their body gets vscode-light / vscode-dark.
+ */
+export async function setColorTheme(page, theme) {
+  const label = THEMES[theme] ?? theme;
+  await runCommand(page, 'Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(label);
+  const row = pickRow(page, label);
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
+  const base = BASE_CLASS[theme];
+  if (base) await page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls), base, { timeout: 15_000 });
+  else await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
