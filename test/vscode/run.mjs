@@ -80,6 +80,14 @@ export async function runVscodeSuite({ timeoutMs = Number(process.env.OFTP2_VSCO
         OFTP2_VSCODE_RESULT: resultFile,
         OFTP2_VSCODE_LOGS: join(runDir, 'user-data', 'logs'),
         OFTP2_EXPECT_NODE_MAJOR: String(NODE_MAJOR),
+        // The example processes' secret references, resolved from the environment as the extension allows.
+        OFTP2_SECRET_SUPPLIER_PASSWORD: 'SUPPW',
+        OFTP2_SECRET_OEM_AUTO_PASSWORD: 'AUTOPW',
+        OFTP2_SECRET_OEM_TRUCKS_PASSWORD: 'TRUCKPW',
+        OFTP2_SECRET_OEM_TRUCKS_ENGINEERING_PASSWORD: 'ENGPW',
+        OFTP2_SECRET_OUR_PASSWORD: 'OURPW',
+        OFTP2_SECRET_ACME_PASSWORD: 'ACMEPW',
+        OFTP2_SECRET_BOLT_PASSWORD: 'BOLTPW',
         ...(process.env.OFTP2_VSCODE_GREP ? { OFTP2_VSCODE_GREP: process.env.OFTP2_VSCODE_GREP } : {}),
       },
     });
