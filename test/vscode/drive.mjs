@@ -27,7 +27,7 @@ export async function openWorkbench({ folder, runDir = join(CACHE, 'ui-run'), vi
   let browser;
   try {
     browser = await launchBrowser({ runDir, ...(viewport ? { viewport } : {}) });
-    await browser.page.goto(server.workbenchUrl({ folder: workspace }));
+    await browser.page.goto(server.workbenchUrl({ folder: workspace }), { timeout: 180_000 });
     await browser.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   } catch (e) {
     await browser?.close();
