@@ -1,4 +1,5 @@
-// Bundles the extension (dist/extension.js) and the command line (dist/cli.js) with esbuild.
+// Bundles the extension (dist/extension.js), the command line (dist/cli.js) and the visual editor's webview
+// (dist/webview/editor.js + editor.css + the codicon font, no CDN) with esbuild.
 import { build } from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -14,7 +15,27 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+// The webview runs in VS Code's Chromium under a strict CSP: one script and one stylesheet from the
+// extension folder; CSS imports (React Flow's, codicons', ours) go to editor.css, the font beside it.
+const webview = {
+  bundle: true,
+  platform: 'browser',
+  target: 'chrome120',
+  format: 'iife',
+  minify: true,
+  sourcemap: false,
+  jsx: 'automatic',
+  logLevel: 'warning',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  legalComments: 'none',
+  loader: { '.ttf': 'file' },
+  assetNames: '[name]',
+  tsconfig: 'webview/tsconfig.json',
+};
+
 await Promise.all([
+  build({ ...webview, entryPoints: { editor: 'webview/src/editor.tsx' }, outdir: 'dist/webview' }),
+  build({ ...webview, entryPoints: { trace: 'webview/trace/main.ts' }, outdir: 'dist/webview', tsconfig: 'webview/trace/tsconfig.json' }),
   build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { getLocation } from 'jsonc-parser';
 import type { EditorDiagnostic } from '../process/editor-protocol';
+import { envSecretResolver } from '../process/secrets';
 import { validateWorkspace } from '../process/validate';
 
 const PROCESS_GLOB = '**/*.oftp2.json';
@@ -15,6 +16,7 @@ export class ProcessDiagnostics implements vscode.Disposable {
   private readonly watcher = vscode.workspace.createFileSystemWatcher(PROCESS_GLOB);
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> = Promise.resolve();
+  private readonly env = envSecretResolver();
   /** Fires with each file whose diagnostics changed. */
   readonly onDidChange = this.changed.event;
 
@@ -66,7 +68,9 @@ export class ProcessDiagnostics implements vscode.Disposable {
     );
     const diagnostics = await validateWorkspace(files.map(({ file, text }) => ({ file, text })), {
       checkFiles: true,
-      resolveSecret: async (name: string) => this.secrets.get(name),
+      // The same order as the debugger (SecretStorage, then OFTP2_SECRET_* variables), without its prompt:
+      // otherwise the Problems panel calls a secret missing that a debug run resolves.
+      resolveSecret: async (name: string) => (await this.secrets.get(name)) ?? (await this.env(name)),
     });
     const byFile = new Map<string, typeof diagnostics>();
     for (const d of diagnostics) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);

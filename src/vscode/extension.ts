@@ -84,10 +84,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.commands.registerCommand('oftp2.newProcess', async (folder?: vscode.Uri) => {
       const base = folder ?? vscode.workspace.workspaceFolders?.[0]?.uri;
       if (!base) {
-        void vscode.window.showErrorMessage('OFTP2: open a folder first; a process file lives in the workspace.');
+        void vscode.window.showErrorMessage(vscode.l10n.t('OFTP2: open a folder first; a process file lives in the workspace.'));
         return;
       }
-      const name = await vscode.window.showInputBox({ title: 'New OFTP2 process', prompt: 'Process name', value: 'Receive files from partner', validateInput: (v) => (v.trim() ? undefined : 'A name is needed') });
+      const name = await vscode.window.showInputBox({ title: vscode.l10n.t('New OFTP2 process'), prompt: vscode.l10n.t('Process name'), value: 'Receive files from partner', validateInput: (v) => (v.trim() ? undefined : 'A name is needed') });
       if (!name) return;
       let uri = vscode.Uri.joinPath(base, `${slug(name)}.oftp2.json`);
       for (let n = 2; await exists(uri); n++) uri = vscode.Uri.joinPath(base, `${slug(name)}-${n}.oftp2.json`);
@@ -121,10 +121,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.commands.registerCommand('oftp2.generateCertificates', async (folder?: vscode.Uri, names?: string[]) => {
       const base = folder ?? vscode.workspace.workspaceFolders?.[0]?.uri;
       if (!base) {
-        void vscode.window.showErrorMessage('OFTP2: open a folder first; certificates are written into it.');
+        void vscode.window.showErrorMessage(vscode.l10n.t('OFTP2: open a folder first; certificates are written into it.'));
         return undefined;
       }
-      const typed = names?.join(',') ?? (await vscode.window.showInputBox({ title: 'OFTP2: development certificates', prompt: 'Names of the parties, comma-separated (ours first)', value: 'my-company,partner', validateInput: (v) => (/^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$/.test(v.replace(/\s/g, '')) ? undefined : 'letters, digits, . _ - separated by commas') }));
+      const typed = names?.join(',') ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('OFTP2: development certificates'), prompt: vscode.l10n.t('Names of the parties, comma-separated (ours first)'), value: 'my-company,partner', validateInput: (v) => (/^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$/.test(v.replace(/\s/g, '')) ? undefined : 'letters, digits, . _ - separated by commas') }));
       if (!typed) return undefined;
       const parties = typed.replace(/\s/g, '').split(',').map((name) => ({ name }));
       const dir = vscode.Uri.joinPath(base, 'certs');
@@ -133,20 +133,20 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       await context.secrets.store('dev-certificates-p12', passphrase);
       const set = await writeDevCertificates(dir.fsPath, parties, passphrase);
       diagnostics.schedule();
-      void vscode.window.showInformationMessage(`OFTP2: ${set.files.length} files written to ${vscode.workspace.asRelativePath(dir)} (PKCS#12 passphrase in secret storage as "dev-certificates-p12"). For development only.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('OFTP2: {0} files written to {1} (PKCS#12 passphrase in secret storage as "dev-certificates-p12"). For development only.', set.files.length, vscode.workspace.asRelativePath(dir)));
       return set;
     }),
     vscode.commands.registerCommand('oftp2.setSecret', async (name?: string) => {
-      const key = name ?? (await vscode.window.showInputBox({ title: 'OFTP2: Set Secret', prompt: 'Secret name, as in {"secret": "NAME"} in a process file', validateInput: (v) => (/^[A-Za-z0-9._-]+$/.test(v) ? undefined : 'Letters, digits, . _ - only') }));
+      const key = name ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('OFTP2: Set Secret'), prompt: vscode.l10n.t('Secret name, as in {"secret": "NAME"} in a process file'), validateInput: (v) => (/^[A-Za-z0-9._-]+$/.test(v) ? undefined : 'Letters, digits, . _ - only') }));
       if (!key) return;
-      const value = await vscode.window.showInputBox({ title: `OFTP2: value of secret "${key}"`, password: true, prompt: 'Stored in VS Code secret storage, never in the process file' });
+      const value = await vscode.window.showInputBox({ title: vscode.l10n.t('OFTP2: value of secret "{0}"', key), password: true, prompt: vscode.l10n.t('Stored in VS Code secret storage, never in the process file') });
       if (value === undefined) return;
       await context.secrets.store(key, value);
       diagnostics.schedule();
-      void vscode.window.showInformationMessage(`OFTP2: secret "${key}" stored.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('OFTP2: secret "{0}" stored.', key));
     }),
     vscode.commands.registerCommand('oftp2.decodeCapture', async (uri?: vscode.Uri) => {
-      const target = uri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, title: 'OFTP capture (binary or hex dump)' }))?.[0];
+      const target = uri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, title: vscode.l10n.t('OFTP capture (binary or hex dump)') }))?.[0];
       if (!target) return;
       const bytes = Buffer.from(await vscode.workspace.fs.readFile(target));
       output.clear();
@@ -158,7 +158,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         decoder.end();
       } catch (e) {
         output.appendLine(`error: ${(e as Error).message}`);
-        void vscode.window.showErrorMessage(`OFTP2: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('OFTP2: {0}', (e as Error).message));
       }
     }),
   );

@@ -150,7 +150,7 @@ export class ProcessEditorProvider implements vscode.CustomTextEditorProvider {
         toggleStepBreakpoint(document, m.id);
         return;
       case 'error':
-        void vscode.window.showErrorMessage(`OFTP2: ${m.message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('OFTP2: {0}', m.message));
         return;
     }
   }
@@ -159,14 +159,14 @@ export class ProcessEditorProvider implements vscode.CustomTextEditorProvider {
   async edit(editor: Pick<OpenEditor, 'document'> & Partial<Pick<OpenEditor, 'post'>>, operation: EditOperation): Promise<boolean> {
     const { document } = editor;
     if (this.readOnly(document)) {
-      void vscode.window.showWarningMessage('OFTP2: this process is opened read-only.');
+      void vscode.window.showWarningMessage(vscode.l10n.t('OFTP2: this process is opened read-only.'));
       return false;
     }
     let result: ReturnType<typeof applyOperation>;
     try {
       result = applyOperation(document.getText(), operation, { formatting: formattingOf(document) });
     } catch (e) {
-      void vscode.window.showErrorMessage(`OFTP2: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('OFTP2: {0}', (e as Error).message));
       return false;
     }
     if (!result.edits.length) return true;

@@ -25,7 +25,7 @@ export function registerTestClient(context: vscode.ExtensionContext, resolveSecr
     await context.workspaceState.update(LAST, { ...options, file: options.file });
     const sink = trace();
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `OFTP2: sending ${basename(options.file)} to ${options.host}:${options.port}`, cancellable: false },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('OFTP2: sending {0} to {1}:{2}', basename(options.file), options.host, options.port), cancellable: false },
       async (progress) => {
         const label: Record<string, string> = { connected: 'connected', negotiated: 'session started', authenticated: 'authenticated', 'file-sent': 'file sent, waiting for the EERP', 'receipt-received': 'receipt received' };
         const t: TraceSink = (r) => {
@@ -40,8 +40,8 @@ export function registerTestClient(context: vscode.ExtensionContext, resolveSecr
       },
     );
     if (!given?.file) {
-      if (outcome.ok) void vscode.window.showInformationMessage(`OFTP2: ${outcome.message}`);
-      else void vscode.window.showErrorMessage(`OFTP2: ${outcome.message}`);
+      if (outcome.ok) void vscode.window.showInformationMessage(vscode.l10n.t('OFTP2: {0}', outcome.message));
+      else void vscode.window.showErrorMessage(vscode.l10n.t('OFTP2: {0}', outcome.message));
     }
     return outcome;
   });
@@ -62,17 +62,17 @@ async function ask(last: Partial<TestClientOptions>, servers: ListeningServers):
     }
   }
   if (!partnerItems.length) {
-    void vscode.window.showErrorMessage('OFTP2: no process with trading partners in the workspace; create one with "OFTP2: New Process".');
+    void vscode.window.showErrorMessage(vscode.l10n.t('OFTP2: no process with trading partners in the workspace; create one with "OFTP2: New Process".'));
     return undefined;
   }
   const pickedPartner = await vscode.window.showQuickPick(
     partnerItems.sort((a, b) => Number(b.processFile === last.processFile && b.partner === last.partner) - Number(a.processFile === last.processFile && a.partner === last.partner)),
-    { title: 'OFTP2 test client (1/4): which trading partner to play', matchOnDescription: true, matchOnDetail: true },
+    { title: vscode.l10n.t('OFTP2 test client (1/4): which trading partner to play'), matchOnDescription: true, matchOnDetail: true },
   );
   if (!pickedPartner) return undefined;
 
   // 2. The file.
-  const picked = await vscode.window.showOpenDialog({ title: 'OFTP2 test client (2/4): file to send', canSelectMany: false, ...(last.file ? { defaultUri: vscode.Uri.file(last.file) } : {}) });
+  const picked = await vscode.window.showOpenDialog({ title: vscode.l10n.t('OFTP2 test client (2/4): file to send'), canSelectMany: false, ...(last.file ? { defaultUri: vscode.Uri.file(last.file) } : {}) });
   const file = picked?.[0]?.fsPath;
   if (!file) return undefined;
 
@@ -82,13 +82,13 @@ async function ask(last: Partial<TestClientOptions>, servers: ListeningServers):
     ...running.map((s) => ({ label: `$(radio-tower) ${s.host}:${s.port}`, description: `debug server${s.tls ? ', TLS' : ''}`, host: s.host, port: s.port, tls: s.tls })),
     { label: '$(globe) Another OFTP2 server…', description: 'host:port' },
   ];
-  const target = await vscode.window.showQuickPick(targetItems, { title: 'OFTP2 test client (3/4): where to send' });
+  const target = await vscode.window.showQuickPick(targetItems, { title: vscode.l10n.t('OFTP2 test client (3/4): where to send') });
   if (!target) return undefined;
   let host = target.host;
   let port = target.port;
   let tls = !!target.tls;
   if (!host) {
-    const typed = await vscode.window.showInputBox({ title: 'OFTP2 server', prompt: 'host:port (3305 plain, 6619 TLS)', value: last.host ? `${last.host}:${last.port}` : '127.0.0.1:3305', validateInput: (v) => (/^[^\s:]+:\d{1,5}$/.test(v) ? undefined : 'host:port') });
+    const typed = await vscode.window.showInputBox({ title: vscode.l10n.t('OFTP2 server'), prompt: vscode.l10n.t('host:port (3305 plain, 6619 TLS)'), value: last.host ? `${last.host}:${last.port}` : '127.0.0.1:3305', validateInput: (v) => (/^[^\s:]+:\d{1,5}$/.test(v) ? undefined : 'host:port') });
     if (!typed) return undefined;
     [host, port] = [typed.slice(0, typed.lastIndexOf(':')), Number(typed.slice(typed.lastIndexOf(':') + 1))];
     tls = port === 6619;
@@ -106,7 +106,7 @@ async function ask(last: Partial<TestClientOptions>, servers: ListeningServers):
   ];
   const chosen = await vscode.window.showQuickPick(
     all.map((o) => ({ ...o, picked: o.key === 'tls' ? tls : !!last[o.key] })),
-    { title: 'OFTP2 test client (4/4): options', canPickMany: true },
+    { title: vscode.l10n.t('OFTP2 test client (4/4): options'), canPickMany: true },
   );
   if (!chosen) return undefined;
   const on = new Set(chosen.map((c) => c.key));

@@ -60,7 +60,7 @@ export class TracePanel implements vscode.WebviewViewProvider {
   }
 
   async open(uri?: vscode.Uri): Promise<void> {
-    const target = uri ?? (await vscode.window.showOpenDialog({ title: 'Open OFTP2 trace', filters: { 'OFTP2 trace': ['oftptrace'], 'JSON lines (oftp2 --trace)': ['jsonl', 'json'] }, canSelectMany: false }))?.[0];
+    const target = uri ?? (await vscode.window.showOpenDialog({ title: vscode.l10n.t('Open OFTP2 trace'), filters: { 'OFTP2 trace': ['oftptrace'], 'JSON lines (oftp2 --trace)': ['jsonl', 'json'] }, canSelectMany: false }))?.[0];
     if (!target) return;
     const text = Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8');
     const { records, errors } = target.path.endsWith('.oftptrace') ? parseTrace(text) : parseJsonLines(text);
@@ -69,18 +69,18 @@ export class TracePanel implements vscode.WebviewViewProvider {
     this.source = vscode.workspace.asRelativePath(target);
     this.refilter();
     await vscode.commands.executeCommand(`${TracePanel.viewId}.focus`);
-    if (errors.length) void vscode.window.showWarningMessage(`OFTP2: ${errors.length} damaged record(s) skipped in ${this.source}; first at line ${errors[0]!.line}: ${errors[0]!.message}`);
+    if (errors.length) void vscode.window.showWarningMessage(vscode.l10n.t('OFTP2: {0} damaged record(s) skipped in {1}; first at line {2}: {3}', errors.length, this.source, errors[0]!.line, errors[0]!.message));
   }
 
   async export(): Promise<void> {
     if (!this.store.size) {
-      void vscode.window.showInformationMessage('OFTP2: the trace is empty.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('OFTP2: the trace is empty.'));
       return;
     }
-    const target = await vscode.window.showSaveDialog({ title: 'Save OFTP2 trace', filters: { 'OFTP2 trace': ['oftptrace'] }, defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('.'), `session-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.oftptrace`) });
+    const target = await vscode.window.showSaveDialog({ title: vscode.l10n.t('Save OFTP2 trace'), filters: { 'OFTP2 trace': ['oftptrace'] }, defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('.'), `session-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.oftptrace`) });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, Buffer.from(formatTrace(this.store.records())));
-    void vscode.window.showInformationMessage(`OFTP2: ${this.store.size} trace records saved to ${vscode.workspace.asRelativePath(target)}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('OFTP2: {0} trace records saved to {1}.', this.store.size, vscode.workspace.asRelativePath(target)));
   }
 
   private refilter(): void {

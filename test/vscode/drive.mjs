@@ -34,8 +34,8 @@ export async function openWorkbench({ folder, runDir: preferred = join(CACHE, 'u
   try {
     browser = await launchBrowser({ runDir, ...(viewport ? { viewport } : {}) });
     // Generous: on a busy 2-core machine the workbench can take well over Playwright's default 30 s to load.
-    await browser.page.goto(server.workbenchUrl({ folder: workspace }), { waitUntil: 'commit', timeout: 120_000 });
-    await browser.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    await browser.page.goto(server.workbenchUrl({ folder: workspace }), { waitUntil: 'commit', timeout: 180_000 });
+    await browser.page.locator('.monaco-workbench').waitFor({ timeout: 180_000 });
   } catch (e) {
     await stop();
     offInterrupt();

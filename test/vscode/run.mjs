@@ -18,7 +18,7 @@ const NOISE = /AgentHost|ChatModelSelection|open-vsx|ENOTFOUND|authentication pr
  * Runs the suite; resolves with the counts, never throws (a harness failure counts as one failed test).
  * `skipped` with a reason when the VS Code part did not run (OFTP2_SKIP_VSCODE=1, or tools missing outside CI).
  */
-export async function runVscodeSuite({ timeoutMs = Number(process.env.OFTP2_VSCODE_TIMEOUT_MS || 300_000) } = {}) {
+export async function runVscodeSuite({ timeoutMs = Number(process.env.OFTP2_VSCODE_TIMEOUT_MS || 600_000) } = {}) {
   const ci = !!process.env.CI && process.env.CI !== 'false';
   if (process.env.OFTP2_SKIP_VSCODE === '1') {
     if (!ci) return { passed: 0, failed: 0, skipped: 0, skippedReason: 'OFTP2_SKIP_VSCODE=1' };
@@ -80,6 +80,14 @@ export async function runVscodeSuite({ timeoutMs = Number(process.env.OFTP2_VSCO
         OFTP2_VSCODE_RESULT: resultFile,
         OFTP2_VSCODE_LOGS: join(runDir, 'user-data', 'logs'),
         OFTP2_EXPECT_NODE_MAJOR: String(NODE_MAJOR),
+        // The example processes' secret references, resolved from the environment as the extension allows.
+        OFTP2_SECRET_SUPPLIER_PASSWORD: 'SUPPW',
+        OFTP2_SECRET_OEM_AUTO_PASSWORD: 'AUTOPW',
+        OFTP2_SECRET_OEM_TRUCKS_PASSWORD: 'TRUCKPW',
+        OFTP2_SECRET_OEM_TRUCKS_ENGINEERING_PASSWORD: 'ENGPW',
+        OFTP2_SECRET_OUR_PASSWORD: 'OURPW',
+        OFTP2_SECRET_ACME_PASSWORD: 'ACMEPW',
+        OFTP2_SECRET_BOLT_PASSWORD: 'BOLTPW',
         ...(process.env.OFTP2_VSCODE_GREP ? { OFTP2_VSCODE_GREP: process.env.OFTP2_VSCODE_GREP } : {}),
       },
     });

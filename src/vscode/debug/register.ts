@@ -41,8 +41,8 @@ export function extensionSecretResolver(secrets: vscode.SecretStorage): SecretRe
     const stored = (await secrets.get(name)) ?? (await env(name));
     if (stored !== undefined) return stored;
     const value = await vscode.window.showInputBox({
-      title: `OFTP2: secret "${name}"`,
-      prompt: `A process refers to {"secret": "${name}"}. Its value is stored in VS Code's secret storage (or set ${secretEnvName(name)}).`,
+      title: vscode.l10n.t('OFTP2: secret "{0}"', name),
+      prompt: vscode.l10n.t('A process refers to {"secret": "{0}"}. Its value is stored in VS Code\'s secret storage (or set {1}).', name, secretEnvName(name)),
       password: true,
       ignoreFocusOut: true,
     });
@@ -62,7 +62,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     if (!config.type && !config.request && !config.name) {
       const active = activeProcess();
       if (!active) {
-        void vscode.window.showInformationMessage('OFTP2: open a process (*.oftp2.json) to debug it.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('OFTP2: open a process (*.oftp2.json) to debug it.'));
         return undefined;
       }
       config = { type: DEBUG_TYPE, request: 'launch', name: 'Debug OFTP2 process', processes: [active.fsPath] };
@@ -75,7 +75,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     }
     processes = processes.map((p) => (p === '${file}' ? activeProcess()?.fsPath ?? p : p));
     if (!processes.length || processes.some((p) => p.includes('${'))) {
-      void vscode.window.showErrorMessage('OFTP2: no process to debug: set "processes" in the launch configuration or open a *.oftp2.json file.');
+      void vscode.window.showErrorMessage(vscode.l10n.t('OFTP2: no process to debug: set "processes" in the launch configuration or open a *.oftp2.json file.'));
       return undefined;
     }
     const { host, port, tls, requireClientCertificate, serverCertificate, cipherSuite, requireSecureAuthentication, inbox } = config;
@@ -157,7 +157,7 @@ export function registerDebugger(context: vscode.ExtensionContext, log: vscode.L
 async function start(uri: vscode.Uri | undefined, noDebug: boolean): Promise<boolean> {
   const target = uri?.path.endsWith('.oftp2.json') ? uri : activeProcess();
   if (!target) {
-    void vscode.window.showErrorMessage('OFTP2: open a process (*.oftp2.json) first.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('OFTP2: open a process (*.oftp2.json) first.'));
     return false;
   }
   const folder = vscode.workspace.getWorkspaceFolder(target);

@@ -1,0 +1,86 @@
+// The one place that knows the form controls are @vscode-elements/elements web components: small React
+// adapters that set their properties and listen to their `change` events, so swapping the kit costs this file.
+import { useEffect, useRef, type ReactNode } from 'react';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+
+/* eslint-disable @typescript-eslint/no-namespace */
+declare module 'react' {
+  namespace JSX {
+    interface IntrinsicElements {
+      'vscode-textfield': Record<string, unknown>;
+      'vscode-single-select': Record<string, unknown>;
+      'vscode-option': Record<string, unknown>;
+      'vscode-checkbox': Record<string, unknown>;
+      'vscode-button': Record<string, unknown>;
+      'vscode-label': Record<string, unknown>;
+      'vscode-collapsible': Record<string, unknown>;
+    }
+  }
+}
+
+type El = HTMLElement & { value?: string; checked?: boolean; disabled?: boolean; open?: boolean };
+
+/** Sets element properties and a change listener after each render. */
+function useElement(props: Record<string, unknown>, onChange?: (el: El) => void, event = 'change') {
+  const ref = useRef<El>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    for (const [k, v] of Object.entries(props)) if ((el as unknown as Record<string, unknown>)[k] !== v) (el as unknown as Record<string, unknown>)[k] = v;
+  });
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !onChange) return;
+    const listener = (): void => onChange(el);
+    el.addEventListener(event, listener);
+    return () => el.removeEventListener(event, listener);
+  }, [onChange, event]);
+  return ref;
+}
+
+export function TextField(p: { id?: string; value: string; placeholder?: string; disabled?: boolean; invalid?: boolean; type?: 'text' | 'number' | 'password'; onCommit: (value: string) => void; label?: string }) {
+  const ref = useElement({ value: p.value, disabled: !!p.disabled, invalid: !!p.invalid }, (el) => p.onCommit(el.value ?? ''));
+  return <vscode-textfield ref={ref} id={p.id} placeholder={p.placeholder} type={p.type ?? 'text'} aria-label={p.label} class="field-input" />;
+}
+
+export function Select(p: { id?: string; value: string; options: Array<{ value: string; label: string }>; disabled?: boolean; onCommit: (value: string) => void; label?: string }) {
+  const ref = useElement({ value: p.value, disabled: !!p.disabled }, (el) => p.onCommit(el.value ?? ''));
+  return (
+    <vscode-single-select ref={ref} id={p.id} aria-label={p.label} class="field-input">
+      {p.options.map((o) => (
+        <vscode-option key={o.value} value={o.value} selected={o.value === p.value ? true : undefined}>
+          {o.label}
+        </vscode-option>
+      ))}
+    </vscode-single-select>
+  );
+}
+
+export function Checkbox(p: { id?: string; checked: boolean; label: string; disabled?: boolean; onCommit: (checked: boolean) => void }) {
+  const ref = useElement({ checked: p.checked, disabled: !!p.disabled }, (el) => p.onCommit(!!el.checked));
+  return <vscode-checkbox ref={ref} id={p.id} label={p.label} />;
+}
+
+export function Button(p: { children: ReactNode; onClick: () => void; secondary?: boolean; disabled?: boolean; title?: string; icon?: string }) {
+  const ref = useElement({ disabled: !!p.disabled }, () => p.onClick(), 'click');
+  return (
+    <vscode-button ref={ref} secondary={p.secondary ? true : undefined} title={p.title} icon={p.icon}>
+      {p.children}
+    </vscode-button>
+  );
+}
+
+export function Section(p: { title: string; open?: boolean; children: ReactNode; description?: string }) {
+  const ref = useElement({ open: p.open ?? true });
+  return (
+    <vscode-collapsible ref={ref} heading={p.title} description={p.description} class="section">
+      <div className="section-body">{p.children}</div>
+    </vscode-collapsible>
+  );
+}

@@ -1,0 +1,369 @@
+// The visual process editor's webview: the canvas (@xyflow/react) with a palette, a toolbar and a properties
+// panel. It renders what the host parses and never changes the model itself: every action is an operation the
+// host turns into a text edit, and the next `document` message shows the result.
+import { StrictMode, useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { createRoot } from 'react-dom/client';
+import {
+  Background,
+  Controls,
+  Handle,
+  MiniMap,
+  Position as Side,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Connection as FlowConnection,
+  type Edge,
+  type Node,
+  type NodeProps,
+  type NodeChange,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import '@vscode/codicons/dist/codicon.css';
+import './editor.css';
+import type { EditOperation, EditorDiagnostic, ToWebviewMessage } from '../../src/process/editor-protocol';
+import type { ProcessFile, ProcessingStep } from '../../src/process/model';
+import { Button } from './controls';
+import { PropertiesPanel, type Ctx } from './forms';
+import {
+  centredPosition,
+  copyPayload,
+  keyboardMove,
+  outputHandleTop,
+  PALETTE_GROUPS,
+  parseClipboard,
+  pasteOperation,
+  STEP_META,
+  TARGET_HANDLE,
+  toFlowEdges,
+  toFlowNodes,
+  type StepNodeData,
+} from './graph';
+import { loadState, onMessage, post, saveState } from './vscode-api';
+
+type DocumentMessage = Extract<ToWebviewMessage, { type: 'document' }>;
+
+const edit = (operation: EditOperation): void => post({ type: 'edit', operation });
+
+function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
+  const { step, outputs, connected, diagnostics, breakpoint, runCount, paused } = data;
+  const meta = STEP_META[step.type];
+  return (
+    <div className={`step-node type-${step.type}${selected ? ' selected' : ''}${paused ? ' paused' : ''}${diagnostics.errors ? ' has-errors' : diagnostics.warnings ? ' has-warnings' : ''}`}>
+      {step.type !== 'start' && <Handle type="target" position={Side.Left} id={TARGET_HANDLE} className="handle-in" />}
+      <div className="step-icon">
+        <span className={`codicon codicon-${meta?.icon ?? 'symbol-misc'}`} />
+      </div>
+      <div className="step-text">
+        <div className="step-name">{step.name ?? step.id}</div>
+        <div className="step-type">{meta?.label}</div>
+      </div>
+      <div className="step-badges">
+        {breakpoint && <span className="badge breakpoint" title="Breakpoint" aria-label="breakpoint" />}
+        {diagnostics.errors > 0 && <span className="badge errors" title={`${diagnostics.errors} error(s)`}><span className="codicon codicon-error" />{diagnostics.errors}</span>}
+        {diagnostics.errors === 0 && diagnostics.warnings > 0 && <span className="badge warnings" title={`${diagnostics.warnings} warning(s)`}><span className="codicon codicon-warning" />{diagnostics.warnings}</span>}
+        {runCount !== undefined && <span className="badge count" title={`${runCount} document(s) passed`}>{runCount}</span>}
+      </div>
+      {outputs.map((o, i) => (
+        <Handle key={o} type="source" position={Side.Right} id={o} style={{ top: outputHandleTop(i, outputs.length) }} className="handle-out">
+          {/* A connected output is named on its edge; an open one beside its handle. */}
+          {!connected.includes(o) && o !== 'next' ? <span className="handle-label">{o}</span> : null}
+        </Handle>
+      ))}
+    </div>
+  );
+}
+
+const nodeTypes = { step: StepNode };
+
+function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: {
+  doc: DocumentMessage & { process: ProcessFile };
+  runCounts: Record<string, number>;
+  paused: Set<string>;
+  breakpoints: Set<string>;
+  selected: Set<string>;
+  setSelected: (ids: Set<string>) => void;
+}) {
+  const flow = useReactFlow();
+  const process = doc.process;
+  const readOnly = doc.readOnly;
+  const [dragging, setDragging] = useState<Record<string, { x: number; y: number }>>({});
+  const wrapper = useRef<HTMLDivElement>(null);
+  const clipboard = useRef<string | undefined>(undefined);
+
+  const nodes = useMemo(() => {
+    const n = toFlowNodes(process, { selected, diagnostics: doc.diagnostics, breakpoints, counts: runCounts, paused, readOnly });
+    return n.map((x) => ({ ...x, position: dragging[x.id] ?? x.position, draggable: !readOnly, connectable: !readOnly, focusable: true })) as unknown as Node<StepNodeData>[];
+  }, [process, selected, doc.diagnostics, breakpoints, runCounts, paused, readOnly, dragging]);
+  const edges = useMemo(() => toFlowEdges(process).map((e) => ({ ...e, className: 'step-edge', reconnectable: !readOnly, ...(e.label ? { labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3 } : {}) })) as unknown as Edge[], [process, readOnly]);
+
+  // The drag ends: write the positions once. Until the document comes back, keep drawing them where dropped.
+  useEffect(() => setDragging({}), [process]);
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
+    const moving: Record<string, { x: number; y: number }> = {};
+    let next: Set<string> | undefined;
+    for (const c of changes) {
+      if (c.type === 'position' && c.position) moving[c.id] = c.position;
+      if (c.type === 'select') {
+        next ??= new Set(selected);
+        if (c.selected) next.add(c.id);
+        else next.delete(c.id);
+      }
+    }
+    if (Object.keys(moving).length) setDragging((d) => ({ ...d, ...moving }));
+    if (next && (next.size !== selected.size || [...next].some((id) => !selected.has(id)))) setSelected(next);
+  }, [selected, setSelected]);
+  const onNodeDragStop = useCallback((_e: unknown, _n: Node, moved: Node[]) => {
+    if (readOnly) return;
+    edit({ kind: 'moveSteps', moves: moved.map((n) => ({ id: n.id, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } })) });
+  }, [readOnly]);
+
+  const onConnect = useCallback((c: FlowConnection) => {
+    if (!readOnly && c.source && c.target && c.sourceHandle) edit({ kind: 'connect', from: c.source, output: c.sourceHandle, to: c.target });
+  }, [readOnly]);
+  const onReconnect = useCallback((old: Edge, c: FlowConnection) => {
+    if (readOnly || !c.source || !c.target || !c.sourceHandle) return;
+    if (old.source !== c.source || old.sourceHandle !== c.sourceHandle) edit({ kind: 'disconnect', from: old.source, output: old.sourceHandle! });
+    edit({ kind: 'connect', from: c.source, output: c.sourceHandle, to: c.target });
+  }, [readOnly]);
+  const reconnected = useRef(false);
+  const onReconnectStart = useCallback(() => (reconnected.current = false), []);
+  const onReconnectEnd = useCallback((_e: unknown, old: Edge) => {
+    // Dropped on empty canvas: the connection is removed.
+    if (!reconnected.current && !readOnly) edit({ kind: 'disconnect', from: old.source, output: old.sourceHandle! });
+  }, [readOnly]);
+  const onEdgesDelete = useCallback((deleted: Edge[]) => {
+    if (!readOnly) for (const e of deleted) edit({ kind: 'disconnect', from: e.source, output: e.sourceHandle! });
+  }, [readOnly]);
+  const onNodesDelete = useCallback((deleted: Node[]) => {
+    const ids = deleted.map((n) => n.id).filter((id) => id !== process.start.id);
+    if (ids.length && !readOnly) edit({ kind: 'deleteSteps', ids });
+  }, [process, readOnly]);
+
+  const addAt = useCallback((stepType: ProcessingStep['type'], position: { x: number; y: number }) => {
+    const from = selected.size === 1 ? [...selected][0] : undefined;
+    const free = from ? toFlowNodes(process, { selected, diagnostics: [], breakpoints, counts: {}, paused, readOnly }).find((n) => n.id === from)?.data : undefined;
+    const output = free?.outputs.find((o) => !free.connected.includes(o));
+    edit({ kind: 'addStep', stepType, position, ...(from && output ? { connectFrom: { step: from, output } } : {}) });
+  }, [process, selected, breakpoints, paused, readOnly]);
+
+  const addFromPalette = (stepType: ProcessingStep['type']): void => {
+    const rect = wrapper.current?.getBoundingClientRect();
+    const centre = flow.screenToFlowPosition({ x: (rect?.left ?? 0) + (rect?.width ?? 400) / 2, y: (rect?.top ?? 0) + (rect?.height ?? 300) / 2 });
+    addAt(stepType, centredPosition(centre));
+  };
+  const onDrop = (e: DragEvent): void => {
+    e.preventDefault();
+    const stepType = e.dataTransfer.getData('application/x-oftp2-step') as ProcessingStep['type'];
+    if (stepType && !readOnly) addAt(stepType, centredPosition(flow.screenToFlowPosition({ x: e.clientX, y: e.clientY })));
+  };
+
+  const onKeyDown = (e: KeyboardEvent): void => {
+    if ((e.target as HTMLElement).closest('.properties-pane')) return;
+    const ids = [...selected];
+    const mod = e.ctrlKey || e.metaKey;
+    if (mod && e.key === 'c') {
+      const payload = copyPayload(process, ids);
+      if (payload) {
+        clipboard.current = JSON.stringify(payload);
+        void navigator.clipboard?.writeText(clipboard.current).catch(() => undefined);
+      }
+      return;
+    }
+    if (mod && e.key === 'v' && !readOnly) {
+      const payload = parseClipboard(clipboard.current);
+      if (payload) edit(pasteOperation(payload));
+      return;
+    }
+    if (e.key === 'F9' && ids.length === 1) {
+      post({ type: 'toggleBreakpoint', id: ids[0]! });
+      return;
+    }
+    if (e.key === 'Enter' && ids.length === 1) {
+      (document.querySelector('#properties') as HTMLElement | null)?.focus();
+      return;
+    }
+    if (!readOnly) {
+      const positions = new Map(nodes.map((n) => [n.id, n.position]));
+      const move = keyboardMove(e.key, ids, positions, e.shiftKey);
+      if (move) {
+        e.preventDefault();
+        edit(move);
+      }
+    }
+  };
+
+  return (
+    <div className="canvas" ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} onKeyDown={onKeyDown}>
+      {!readOnly && (
+        <aside className="palette" aria-label="Steps">
+          {PALETTE_GROUPS.map((g) => (
+            <div key={g.group} className="palette-group">
+              <div className="palette-title">{g.group}</div>
+              {g.types.map((t) => (
+                <button key={t} className="palette-item" draggable title={`${STEP_META[t].description} (click to add, or drag onto the canvas)`}
+                  onDragStart={(e) => e.dataTransfer.setData('application/x-oftp2-step', t)} onClick={() => addFromPalette(t)}>
+                  <span className={`codicon codicon-${STEP_META[t].icon}`} /> {STEP_META[t].label}
+                </button>
+              ))}
+            </div>
+          ))}
+        </aside>
+      )}
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onNodeDragStop={onNodeDragStop}
+        onConnect={onConnect}
+        onReconnect={(old, c) => {
+          reconnected.current = true;
+          onReconnect(old, c);
+        }}
+        onReconnectStart={onReconnectStart}
+        onReconnectEnd={onReconnectEnd}
+        onEdgesDelete={onEdgesDelete}
+        onNodesDelete={onNodesDelete}
+        deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        edgesReconnectable={!readOnly}
+        multiSelectionKeyCode="Shift"
+        selectionKeyCode="Shift"
+        fitView={!loadState().viewport}
+        {...(loadState().viewport ? { defaultViewport: loadState().viewport! } : {})}
+        onMoveEnd={(_e, viewport) => saveState({ viewport })}
+        minZoom={0.2}
+        proOptions={{ hideAttribution: true }}
+        defaultEdgeOptions={{ type: 'smoothstep' }}
+      >
+        <Background gap={20} size={1} />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} />
+      </ReactFlow>
+    </div>
+  );
+}
+
+function App() {
+  const [doc, setDoc] = useState<DocumentMessage>();
+  const [selected, setSelectedState] = useState<Set<string>>(new Set(loadState().selected ?? []));
+  const [runCounts, setRunCounts] = useState<Record<string, number>>({});
+  const [paused, setPaused] = useState<Set<string>>(new Set());
+  const [breakpoints, setBreakpoints] = useState<Set<string>>(new Set());
+  const picks = useRef(new Map<number, (path: string | undefined) => void>());
+  const nextPick = useRef(1);
+  const flowRef = useRef<{ fit: () => void; centre: (id: string) => void } | undefined>(undefined);
+  const setSelected = useCallback((ids: Set<string>) => {
+    setSelectedState(ids);
+    saveState({ selected: [...ids] });
+    post({ type: 'selected', ids: [...ids] });
+  }, []);
+
+  useEffect(() => {
+    const off = onMessage((m) => {
+      switch (m.type) {
+        case 'document':
+          setDoc(m);
+          break;
+        case 'select':
+          setSelectedState(new Set(m.ids));
+          if (m.ids[0]) flowRef.current?.centre(m.ids[0]);
+          break;
+        case 'pickedFile':
+          picks.current.get(m.requestId)?.(m.path);
+          picks.current.delete(m.requestId);
+          break;
+        case 'runState':
+          setRunCounts(m.counts);
+          setPaused(new Set(m.paused ?? []));
+          break;
+        case 'breakpoints':
+          setBreakpoints(new Set(m.ids));
+          break;
+        case 'fit':
+          flowRef.current?.fit();
+          break;
+      }
+    });
+    post({ type: 'ready' });
+    return off;
+  }, []);
+
+  if (!doc) return <div className="loading">Loading…</div>;
+  if (doc.error || !doc.process) {
+    return (
+      <div className="invalid" role="alert">
+        <span className="codicon codicon-error" />
+        <h2>{doc.fileName} cannot be shown as a process</h2>
+        <p>
+          {doc.error?.message ?? 'This is not a process file.'} (line {(doc.error?.line ?? 0) + 1}, column {(doc.error?.character ?? 0) + 1})
+        </p>
+        <p>The file is left as it is. Fix it in the text editor; the diagram comes back as soon as it parses.</p>
+        <Button onClick={() => post({ type: 'openAsText' })}>Open as Text</Button>
+      </div>
+    );
+  }
+  const process = doc.process;
+  const ctx: Ctx = {
+    process,
+    diagnostics: doc.diagnostics as EditorDiagnostic[],
+    readOnly: doc.readOnly,
+    edit,
+    pick: (purpose) =>
+      new Promise((resolve) => {
+        const requestId = nextPick.current++;
+        picks.current.set(requestId, resolve);
+        post({ type: 'pickFile', requestId, purpose });
+      }),
+    select: (ids) => setSelected(new Set(ids)),
+  };
+  const errors = doc.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = doc.diagnostics.filter((d) => d.severity === 'warning').length;
+  return (
+    <ReactFlowProvider>
+      <FlowControls refObj={flowRef} />
+      <div className="editor">
+        <header className="toolbar">
+          <span className="codicon codicon-type-hierarchy" />
+          <span className="title">{process.name}</span>
+          {doc.readOnly && <span className="readonly-banner"><span className="codicon codicon-lock" /> read-only</span>}
+          <span className="spacer" />
+          <span className={`status ${errors ? 'error' : warnings ? 'warning' : 'ok'}`} title="Problems in this file">
+            <span className={`codicon codicon-${errors ? 'error' : warnings ? 'warning' : 'pass'}`} /> {errors} error(s), {warnings} warning(s)
+          </span>
+          {!doc.readOnly && <Button secondary onClick={() => edit({ kind: 'arrange' })} title="Lay the steps out left to right">Arrange</Button>}
+          <Button secondary onClick={() => post({ type: 'openAsText' })} title="Open the JSON beside">Open as Text</Button>
+        </header>
+        <div className="main">
+          <Canvas doc={doc as DocumentMessage & { process: ProcessFile }} runCounts={runCounts} paused={paused} breakpoints={breakpoints} selected={selected} setSelected={setSelected} />
+          <aside className="properties-pane" aria-label="Properties">
+            <PropertiesPanel ctx={ctx} selected={selected.size === 1 ? [...selected][0] : undefined} />
+          </aside>
+        </div>
+      </div>
+    </ReactFlowProvider>
+  );
+}
+
+/** Gives App the fit/centre actions of the flow instance inside the provider. */
+function FlowControls({ refObj }: { refObj: { current: { fit: () => void; centre: (id: string) => void } | undefined } }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    refObj.current = {
+      fit: () => void flow.fitView({ padding: 0.15, duration: 200 }),
+      centre: (id) => {
+        const n = flow.getNode(id);
+        if (n) void flow.setCenter(n.position.x + 100, n.position.y + 30, { zoom: flow.getZoom(), duration: 200 });
+      },
+    };
+  }, [flow, refObj]);
+  return null;
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
