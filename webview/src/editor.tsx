@@ -132,12 +132,14 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
     // Dropped on empty canvas: the connection is removed.
     if (!reconnected.current && !readOnly) edit({ kind: 'disconnect', from: old.source, output: old.sourceHandle! });
   }, [readOnly]);
-  const onEdgesDelete = useCallback((deleted: Edge[]) => {
-    if (!readOnly) for (const e of deleted) edit({ kind: 'disconnect', from: e.source, output: e.sourceHandle! });
-  }, [readOnly]);
-  const onNodesDelete = useCallback((deleted: Node[]) => {
-    const ids = deleted.map((n) => n.id).filter((id) => id !== process.start.id);
-    if (ids.length && !readOnly) edit({ kind: 'deleteSteps', ids });
+  // One handler for both: deleting a step also removes its edges, and those must not go out as separate
+  // disconnects (the host's deleteSteps removes them in the same undo step).
+  const onDelete = useCallback(({ nodes: deletedNodes, edges: deletedEdges }: { nodes: Node[]; edges: Edge[] }) => {
+    if (readOnly) return;
+    const ids = deletedNodes.map((n) => n.id).filter((id) => id !== process.start.id);
+    const gone = new Set(ids);
+    for (const e of deletedEdges) if (!gone.has(e.source) && !gone.has(e.target)) edit({ kind: 'disconnect', from: e.source, output: e.sourceHandle! });
+    if (ids.length) edit({ kind: 'deleteSteps', ids });
   }, [process, readOnly]);
 
   const addAt = useCallback((stepType: ProcessingStep['type'], position: { x: number; y: number }) => {
@@ -223,8 +225,7 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
         }}
         onReconnectStart={onReconnectStart}
         onReconnectEnd={onReconnectEnd}
-        onEdgesDelete={onEdgesDelete}
-        onNodesDelete={onNodesDelete}
+        onDelete={onDelete}
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
