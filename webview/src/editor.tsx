@@ -132,12 +132,14 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
     // Dropped on empty canvas: the connection is removed.
     if (!reconnected.current && !readOnly) edit({ kind: 'disconnect', from: old.source, output: old.sourceHandle! });
   }, [readOnly]);
-  const onEdgesDelete = useCallback((deleted: Edge[]) => {
-    if (!readOnly) for (const e of deleted) edit({ kind: 'disconnect', from: e.source, output: e.sourceHandle! });
-  }, [readOnly]);
-  const onNodesDelete = useCallback((deleted: Node[]) => {
-    const ids = deleted.map((n) => n.id).filter((id) => id !== process.start.id);
-    if (ids.length && !readOnly) edit({ kind: 'deleteSteps', ids });
+  // One handler for both: deleting a step also removes its edges, and those must not go out as separate
+  // disconnects (the host's deleteSteps removes them in the same undo step).
+  const onDelete = useCallback(({ nodes: deletedNodes, edges: deletedEdges }: { nodes: Node[]; edges: Edge[] }) => {
+    if (readOnly) return;
+    const ids = deletedNodes.map((n) => n.id).filter((id) => id !== process.start.id);
+    const gone = new Set(ids);
+    for (const e of deletedEdges) if (!gone.has(e.source) && !gone.has(e.target)) edit({ kind: 'disconnect', from: e.source, output: e.sourceHandle! });
+    if (ids.length) edit({ kind: 'deleteSteps', ids });
   }, [process, readOnly]);
 
   const addAt = useCallback((stepType: ProcessingStep['type'], position: { x: number; y: number }) => {
@@ -148,7 +150,7 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
   }, [process, selected, breakpoints, paused, readOnly]);
 
   const addFromPalette = (stepType: ProcessingStep['type']): void => {
-    const rect = wrapper.current?.getBoundingClientRect();
+    const rect = (wrapper.current?.querySelector('.flow') ?? wrapper.current)?.getBoundingClientRect();
     const centre = flow.screenToFlowPosition({ x: (rect?.left ?? 0) + (rect?.width ?? 400) / 2, y: (rect?.top ?? 0) + (rect?.height ?? 300) / 2 });
     addAt(stepType, centredPosition(centre));
   };
@@ -196,20 +198,23 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
   return (
     <div className="canvas" ref={wrapper} onDragOver={(e) => e.preventDefault()} onDrop={onDrop} onKeyDown={onKeyDown}>
       {!readOnly && (
-        <aside className="palette" aria-label="Steps">
+        // A strip above the canvas rather than an overlay, so it never hides steps.
+        <div className="palette" role="toolbar" aria-label="Add a step (click, or drag onto the canvas)">
           {PALETTE_GROUPS.map((g) => (
-            <div key={g.group} className="palette-group">
-              <div className="palette-title">{g.group}</div>
+            <div key={g.group} className="palette-group" role="group" aria-label={g.group}>
+              <span className="palette-title">{g.group}</span>
               {g.types.map((t) => (
-                <button key={t} className="palette-item" draggable title={`${STEP_META[t].description} (click to add, or drag onto the canvas)`}
+                <button key={t} className={`palette-item type-${t}`} draggable title={`${STEP_META[t].description} (click to add, or drag onto the canvas)`}
                   onDragStart={(e) => e.dataTransfer.setData('application/x-oftp2-step', t)} onClick={() => addFromPalette(t)}>
-                  <span className={`codicon codicon-${STEP_META[t].icon}`} /> {STEP_META[t].label}
+                  <span className={`codicon codicon-${STEP_META[t].icon}`} />
+                  <span>{STEP_META[t].label}</span>
                 </button>
               ))}
             </div>
           ))}
-        </aside>
+        </div>
       )}
+      <div className="flow">
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -223,8 +228,7 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
         }}
         onReconnectStart={onReconnectStart}
         onReconnectEnd={onReconnectEnd}
-        onEdgesDelete={onEdgesDelete}
-        onNodesDelete={onNodesDelete}
+        onDelete={onDelete}
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
@@ -232,6 +236,7 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
         multiSelectionKeyCode="Shift"
         selectionKeyCode="Shift"
         fitView={!loadState().viewport}
+        fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
         {...(loadState().viewport ? { defaultViewport: loadState().viewport! } : {})}
         onMoveEnd={(_e, viewport) => saveState({ viewport })}
         minZoom={0.2}
@@ -240,8 +245,9 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
       >
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview" style={{ width: 160, height: 100 }} />
       </ReactFlow>
+      </div>
     </div>
   );
 }
@@ -352,7 +358,7 @@ function FlowControls({ refObj }: { refObj: { current: { fit: () => void; centre
   const flow = useReactFlow();
   useEffect(() => {
     refObj.current = {
-      fit: () => void flow.fitView({ padding: 0.15, duration: 200 }),
+      fit: () => void flow.fitView({ padding: 0.08, maxZoom: 1, duration: 200 }),
       centre: (id) => {
         const n = flow.getNode(id);
         if (n) void flow.setCenter(n.position.x + 100, n.position.y + 30, { zoom: flow.getZoom(), duration: 200 });

@@ -5,7 +5,7 @@ import { useState, type ReactNode } from 'react';
 import type { EditOperation, EditorDiagnostic, JsonPath } from '../../src/process/editor-protocol';
 import type { ProcessFile, Step, TradingPartner } from '../../src/process/model';
 import { Button, Checkbox, Section, Select, TextField } from './controls';
-import { diagnosticsAt, diagnosticsOfStep, propertyChoices, secretNameFor, stepPath, STEP_META, validateStepId } from './graph';
+import { diagnosticStepId, diagnosticsAt, diagnosticsOfStep, propertyChoices, secretNameFor, stepPath, STEP_META, validateStepId } from './graph';
 import { post } from './vscode-api';
 
 type Edit = (op: EditOperation) => void;
@@ -95,7 +95,7 @@ function Secret(p: { label: string; path: JsonPath; ctx: Ctx; odetteId?: string 
     <Field label={p.label} path={p.path} ctx={p.ctx}>
       <div className="secret-row">
         <span className="secret-ref">
-          <span className="codicon codicon-key" /> {name ? <>secret <code>{name}</code></> : typeof ref === 'string' ? 'clear text in the file (replace it)' : 'not set'}
+          <span className="codicon codicon-key" /> {name ? <code title={`secret ${name}`}>{name}</code> : typeof ref === 'string' ? 'clear text in the file (replace it)' : 'not set'}
         </span>
         {!p.ctx.readOnly && !editing && (
           <Button secondary onClick={() => setEditing(true)}>
@@ -168,8 +168,8 @@ function Problems(p: { ctx: Ctx; stepId: string }) {
     <ul className="problems" aria-label="Problems of this step">
       {list.map((d, i) => (
         <li key={i} className={d.severity}>
-          <span className={`codicon codicon-${d.severity === 'error' ? 'error' : 'warning'}`} /> {d.message} <span className="code">{d.code}</span>
-          <span className="where">line {d.range.start.line + 1}</span>
+          <span className={`codicon codicon-${d.severity === 'error' ? 'error' : 'warning'}`} />
+          <span className="problem-text">{d.message}<span className="where">{d.code} · line {d.range.start.line + 1}</span></span>
         </li>
       ))}
     </ul>
@@ -218,6 +218,30 @@ function partnerBlock(ctx: Ctx, base: JsonPath, partner: TradingPartner, index: 
   );
 }
 
+const CIPHER_SUITES = ['3DES + RSA + SHA-1', 'AES + RSA + SHA-1', '3DES + RSA + SHA-256', 'AES + RSA + SHA-256', '3DES + RSA + SHA-512', 'AES + RSA + SHA-512'];
+
+/** Cipher suites 1-6 as checkboxes; all six checked is written as "no restriction" (the key removed). */
+function CipherSuites(p: { ctx: Ctx; path: JsonPath }) {
+  const v = get(p.ctx.process, p.path);
+  const chosen = new Set(Array.isArray(v) ? (v as number[]) : [1, 2, 3, 4, 5, 6]);
+  const toggle = (suite: number, on: boolean): void => {
+    const next = new Set(chosen);
+    if (on) next.add(suite);
+    else next.delete(suite);
+    const list = [...next].sort((a, b) => a - b);
+    p.ctx.edit({ kind: 'setValue', path: p.path, value: list.length === 6 ? undefined : list });
+  };
+  return (
+    <Field label="Cipher suites accepted (others: SFNA 15)" path={p.path} ctx={p.ctx}>
+      <div className="checks">
+        {CIPHER_SUITES.map((label, i) => (
+          <Checkbox key={i} checked={chosen.has(i + 1)} label={`0${i + 1} ${label}`} disabled={p.ctx.readOnly} onCommit={(c) => c !== chosen.has(i + 1) && toggle(i + 1, c)} />
+        ))}
+      </div>
+    </Field>
+  );
+}
+
 function StartForm({ ctx }: { ctx: Ctx }) {
   const start = ctx.process.start;
   const partners = start.tradingPartners;
@@ -260,7 +284,7 @@ function StartForm({ ctx }: { ctx: Ctx }) {
         <Flag label="Require signed files (SFNA 20)" path={[...op, 'requireSigned']} ctx={ctx} fallback={false} />
         <Flag label="Require encrypted files (SFNA 17)" path={[...op, 'requireEncrypted']} ctx={ctx} fallback={false} />
         <Flag label="Allow compression" path={[...op, 'allowCompression']} ctx={ctx} fallback />
-        <Text label="Cipher suites accepted" path={[...op, 'cipherSuites']} ctx={ctx} list number placeholder="1, 2, 3, 4, 5, 6" help="01/02 3DES/AES + SHA-1, 03/04 + SHA-256, 05/06 + SHA-512" />
+        <CipherSuites ctx={ctx} path={[...op, 'cipherSuites']} />
         <Flag label="Sign the EERP when the partner asks" path={[...op, 'signedEerpOnRequest']} ctx={ctx} fallback />
         <Choice label="Acknowledge" path={[...op, 'acknowledge']} ctx={ctx} fallback="afterProcessing" options={[{ value: 'afterProcessing', label: 'EERP after the process succeeds, NERP when it fails' }, { value: 'onReceipt', label: 'EERP on receipt' }, { value: 'never', label: 'Never' }]} />
         <Choice label="NERP reason when processing fails" path={[...op, 'failureNerpReason']} ctx={ctx} fallback="34" number options={NERP_REASONS} />
@@ -294,7 +318,11 @@ function StepForm({ ctx, step, base }: { ctx: Ctx; step: Step; base: JsonPath })
       return (
         <Section title="Condition">
           <Text label="Property" path={[...base, 'condition', 'property']} ctx={ctx} help={props.find((x) => x.name === step.condition?.property)?.description ?? 'a document property'} />
-          <datalist id="properties">{props.map((x) => <option key={x.name} value={x.name}>{x.description}</option>)}</datalist>
+          {!ctx.readOnly && (
+            <Field label="Known properties" path={[...base, 'condition', 'property', '?']} ctx={ctx} help="Document properties, then those Set Properties steps set">
+              <Select value={props.some((x) => x.name === step.condition?.property) ? step.condition.property : ''} label="Known properties" options={[{ value: '', label: 'Choose a property…' }, ...props.map((x) => ({ value: x.name, label: `${x.name} — ${x.description}` }))]} onCommit={(x) => x && x !== step.condition?.property && ctx.edit({ kind: 'setValue', path: [...base, 'condition', 'property'], value: x })} />
+            </Field>
+          )}
           <Choice label="Operator" path={[...base, 'condition', 'operator']} ctx={ctx} options={['equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'matches', 'greaterThan', 'lessThan', 'exists', 'notExists'].map((v) => ({ value: v, label: v }))} />
           <Text label="Value" path={[...base, 'condition', 'value']} ctx={ctx} help="${property} placeholders allowed" />
         </Section>
@@ -303,7 +331,7 @@ function StepForm({ ctx, step, base }: { ctx: Ctx; step: Step; base: JsonPath })
       return (
         <Section title="Route">
           <Choice label="Route by" path={[...base, 'routeBy']} ctx={ctx} options={[{ value: 'documentType', label: 'detected message type' }, { value: 'partner', label: 'partner Odette ID' }, { value: 'virtualFileName', label: 'virtual file name' }, { value: 'property', label: 'a document property' }]} />
-          {step.routeBy === 'property' && <Text label="Property" path={[...base, 'property']} ctx={ctx} />}
+          {step.routeBy === 'property' && <Text label="Property" path={[...base, 'property']} ctx={ctx} help="A document property, or one a Set Properties step sets" />}
           {list<{ output: string; equals?: string; pattern?: string }>('routes', { output: `route-${(step.routes?.length ?? 0) + 1}`, equals: '' }, (r, path, remove) => (
             <div className="row" key={String(path[path.length - 1])}>
               <Text label="Output" path={[...path, 'output']} ctx={ctx} />
@@ -359,6 +387,11 @@ export function PropertiesPanel(p: { ctx: Ctx; selected: string | undefined }) {
   const base = step ? stepPath(ctx.process, step.id) : undefined;
   if (!step || !base) {
     const all = ctx.diagnostics;
+    // A problem without a stepId still belongs to the step its JSON path points into.
+    const selectProblem = (d: EditorDiagnostic): void => {
+      const id = diagnosticStepId(ctx.process, d);
+      if (id) ctx.select([id]);
+    };
     return (
       <div className="panel-empty">
         <h2>{ctx.process.name}</h2>
@@ -366,8 +399,9 @@ export function PropertiesPanel(p: { ctx: Ctx; selected: string | undefined }) {
         <p className="field-help">Select a step to edit its settings. {all.length ? `${all.length} problem(s) in this file:` : 'No problems.'}</p>
         <ul className="problems">
           {all.map((d, i) => (
-            <li key={i} className={d.severity} onClick={() => d.stepId && ctx.select([d.stepId])}>
-              <span className={`codicon codicon-${d.severity === 'error' ? 'error' : 'warning'}`} /> {d.message} <span className="code">{d.code}</span>
+            <li key={i} className={d.severity} tabIndex={0} role="button" onClick={() => selectProblem(d)} onKeyDown={(e) => e.key === 'Enter' && selectProblem(d)}>
+              <span className={`codicon codicon-${d.severity === 'error' ? 'error' : 'warning'}`} />
+              <span className="problem-text">{d.message}<span className="where">{d.code} · line {d.range.start.line + 1}</span></span>
             </li>
           ))}
         </ul>

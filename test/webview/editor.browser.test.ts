@@ -1,0 +1,179 @@
+// Browser smoke test of the built visual editor (dist/webview/editor.js + editor.css) in headless Chromium:
+// a static page with a fake acquireVsCodeApi that records what the webview posts, fed the example process.
+// It checks the canvas, the forms and the edit operations end to end, and saves light/dark screenshots.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import type { EditorDiagnostic, FromWebviewMessage, ToWebviewMessage } from '../../src/process/editor-protocol';
+import type { ProcessFile } from '../../src/process/model';
+import { ROOT } from '../helpers/cli';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SKIP = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium): browser smoke test skipped`;
+const SHOTS = join(ROOT, 'out', 'screenshots');
+const process = JSON.parse(readFileSync(join(ROOT, 'examples/forecasts-and-invoices.oftp2.json'), 'utf8')) as ProcessFile;
+
+// A subset of what VS Code puts on the webview's <html style>: enough for every variable editor.css and
+// @vscode-elements read, in the Default Light Modern / Default Dark Modern colours.
+const THEMES: Record<'light' | 'dark', Record<string, string>> = {
+  light: {
+    'editor-background': '#ffffff', foreground: '#3b3b3b', descriptionForeground: '#717171', 'panel-border': '#e5e5e5', focusBorder: '#005fb8',
+    'editorWidget-background': '#f8f8f8', 'editorWidget-border': '#e5e5e5', 'widget-shadow': 'rgba(0,0,0,0.16)', errorForeground: '#f85149',
+    'editorWarning-foreground': '#bf8803', 'charts-foreground': '#616161', 'charts-red': '#e51400', 'charts-blue': '#1a85ff', 'charts-yellow': '#bf8803',
+    'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-purple': '#652d90', 'button-background': '#005fb8', 'button-foreground': '#ffffff',
+    'button-hoverBackground': '#0258a8', 'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b', 'button-secondaryHoverBackground': '#cccccc',
+    'badge-background': '#cccccc', 'badge-foreground': '#3b3b3b', 'sideBar-background': '#f8f8f8', 'list-hoverBackground': '#f2f2f2',
+    'list-activeSelectionBackground': '#e8e8e8', 'input-background': '#ffffff', 'input-foreground': '#3b3b3b', 'input-border': '#cecece',
+    'input-placeholderForeground': '#767676', 'dropdown-background': '#ffffff', 'dropdown-border': '#cecece', 'dropdown-foreground': '#3b3b3b',
+    'checkbox-background': '#f8f8f8', 'checkbox-border': '#cecece', 'checkbox-foreground': '#3b3b3b', 'settings-textInputBackground': '#ffffff',
+    'settings-textInputBorder': '#cecece', 'settings-textInputForeground': '#3b3b3b', 'inputValidation-errorBackground': '#fcecea', 'inputValidation-errorBorder': '#e51400', 'sideBarTitle-foreground': '#3b3b3b', 'button-border': 'rgba(0,0,0,0.1)', 'settings-dropdownBackground': '#ffffff', 'settings-dropdownBorder': '#cecece', 'settings-checkboxBackground': '#f8f8f8',
+    'settings-checkboxBorder': '#cecece', 'editorLineNumber-foreground': '#6e7681', 'editorIndentGuide-background1': '#d3d3d3',
+    'debugIcon-breakpointForeground': '#e51400', 'debugIcon-pauseForeground': '#007acc', 'sideBarSectionHeader-background': '#f8f8f8',
+    'sideBarSectionHeader-border': '#e5e5e5', 'icon-foreground': '#3b3b3b', 'toolbar-hoverBackground': 'rgba(184,184,184,0.31)',
+    'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'font-weight': 'normal', 'editor-font-family': 'monospace',
+  },
+  dark: {
+    'editor-background': '#1f1f1f', foreground: '#cccccc', descriptionForeground: '#9d9d9d', 'panel-border': '#2b2b2b', focusBorder: '#0078d4',
+    'editorWidget-background': '#202020', 'editorWidget-border': '#313131', 'widget-shadow': 'rgba(0,0,0,0.36)', errorForeground: '#f85149',
+    'editorWarning-foreground': '#cca700', 'charts-foreground': '#cccccc', 'charts-red': '#f14c4c', 'charts-blue': '#3794ff', 'charts-yellow': '#cca700',
+    'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'button-background': '#0078d4', 'button-foreground': '#ffffff',
+    'button-hoverBackground': '#026ec1', 'button-secondaryBackground': '#313131', 'button-secondaryForeground': '#cccccc', 'button-secondaryHoverBackground': '#3c3c3c',
+    'badge-background': '#616161', 'badge-foreground': '#f8f8f8', 'sideBar-background': '#181818', 'list-hoverBackground': '#2a2d2e',
+    'list-activeSelectionBackground': '#04395e', 'input-background': '#313131', 'input-foreground': '#cccccc', 'input-border': '#3c3c3c',
+    'input-placeholderForeground': '#989898', 'dropdown-background': '#313131', 'dropdown-border': '#3c3c3c', 'dropdown-foreground': '#cccccc',
+    'checkbox-background': '#313131', 'checkbox-border': '#3c3c3c', 'checkbox-foreground': '#cccccc', 'settings-textInputBackground': '#313131',
+    'settings-textInputBorder': '#3c3c3c', 'settings-textInputForeground': '#cccccc', 'inputValidation-errorBackground': '#5a1d1d', 'inputValidation-errorBorder': '#be1100', 'sideBarTitle-foreground': '#cccccc', 'button-border': 'rgba(255,255,255,0.07)', 'settings-dropdownBackground': '#313131', 'settings-dropdownBorder': '#3c3c3c', 'settings-checkboxBackground': '#313131',
+    'settings-checkboxBorder': '#3c3c3c', 'editorLineNumber-foreground': '#6e7681', 'editorIndentGuide-background1': '#404040',
+    'debugIcon-breakpointForeground': '#e51400', 'debugIcon-pauseForeground': '#75beff', 'sideBarSectionHeader-background': '#181818',
+    'sideBarSectionHeader-border': '#2b2b2b', 'icon-foreground': '#cccccc', 'toolbar-hoverBackground': 'rgba(90,93,94,0.31)',
+    'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif', 'font-size': '13px', 'font-weight': 'normal', 'editor-font-family': 'monospace',
+  },
+};
+
+function pageHtml(theme: 'light' | 'dark'): string {
+  const vars = Object.entries(THEMES[theme]).map(([k, v]) => `--vscode-${k}: ${v};`).join(' ');
+  const dist = pathToFileURL(join(ROOT, 'dist', 'webview')).href;
+  // The fake VS Code API: posted messages land in window.__posted, state in window.__state.
+  return `<!DOCTYPE html>
+<html lang="en" style='${vars}'>
+<head><meta charset="UTF-8"><link href="${dist}/editor.css" rel="stylesheet"><title>OFTP2 Process</title>
+<script>
+window.__posted = []; window.__state = undefined;
+window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
+</script></head>
+<body class="vscode-${theme}"><div id="root"></div><script src="${dist}/editor.js"></script></body></html>`;
+}
+
+const diagnostics: EditorDiagnostic[] = [
+  { file: 'forecasts-and-invoices.oftp2.json', range: { start: { line: 20, character: 4 }, end: { line: 20, character: 10 } }, severity: 'warning', code: 'secret-unresolved', message: "secret 'supplier-password' has no value", path: ['start', 'myCompany', 'password'] },
+  { file: 'forecasts-and-invoices.oftp2.json', range: { start: { line: 90, character: 4 }, end: { line: 90, character: 10 } }, severity: 'error', code: 'schema', message: 'unknown property ${sfid.foo}', path: ['steps', 1, 'fileName'], stepId: 'store-forecast' },
+];
+
+let browser: Browser | undefined;
+let dir: string;
+
+before(async () => {
+  if (SKIP) return;
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--allow-file-access-from-files'] });
+  dir = mkdtempSync(join(tmpdir(), 'oftp2-webview-'));
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(theme: 'light' | 'dark', extra: ToWebviewMessage[] = []): Promise<Page> {
+  const file = join(dir, `editor-${theme}.html`);
+  writeFileSync(file, pageHtml(theme));
+  const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForFunction(() => (globalThis as unknown as { __posted: FromWebviewMessage[] }).__posted.some((m) => m.type === 'ready'));
+  const doc: ToWebviewMessage = { type: 'document', version: 1, process, diagnostics, readOnly: false, fileName: 'forecasts-and-invoices.oftp2.json' };
+  for (const m of [doc, ...extra]) await page.evaluate((msg) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(msg, '*'), m);
+  await page.locator('.react-flow__node').first().waitFor();
+  assert.deepEqual(errors, [], 'no script errors');
+  return page;
+}
+
+const posted = (page: Page): Promise<FromWebviewMessage[]> => page.evaluate(() => (globalThis as unknown as { __posted: FromWebviewMessage[] }).__posted);
+const clearPosted = (page: Page): Promise<void> => page.evaluate(() => void ((globalThis as unknown as { __posted: unknown[] }).__posted.length = 0));
+const edits = async (page: Page) => (await posted(page)).flatMap((m) => (m.type === 'edit' ? [m.operation] : []));
+const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+test('the canvas, forms and edit operations work in a browser', { skip: SKIP }, async () => {
+  const page = await open('light', [{ type: 'breakpoints', ids: ['done'] }, { type: 'runState', counts: { start: 4, 'by-type': 4, 'store-forecast': 2 }, paused: ['tag-invoice'] }]);
+  assert.equal(await page.locator('.react-flow__node').count(), process.steps.length + 1);
+  assert.equal(await page.locator('.react-flow__edge').count(), process.connections.length);
+  assert.equal(await node(page, 'start').locator('.react-flow__handle.target').count(), 0, 'the start step has no input');
+  assert.equal(await node(page, 'by-type').locator('.react-flow__handle.source').count(), 3, 'one handle per route output');
+  assert.equal(await node(page, 'done').locator('.badge.breakpoint').count(), 1);
+  assert.equal(await node(page, 'store-forecast').locator('.badge.errors').count(), 1);
+
+  // Click a step: its form.
+  await node(page, 'store-forecast').click();
+  await page.locator('.properties-title', { hasText: 'Store forecast' }).waitFor();
+  assert.ok(await page.locator('.field-problem.error').count() >= 1, 'the diagnostic is shown beside its field');
+  await page.screenshot({ path: join(SHOTS, 'visual-editor-browser-light.png') });
+
+  // Change a field: one setValue at the step's path, committed on change.
+  await clearPosted(page);
+  const folder = page.locator('vscode-textfield[aria-label="Folder"] input');
+  await folder.fill('received/forecasts-2');
+  await folder.press('Enter');
+  await page.waitForFunction(() => (globalThis as unknown as { __posted: FromWebviewMessage[] }).__posted.some((m) => m.type === 'edit'));
+  assert.deepEqual(await edits(page), [{ kind: 'setValue', path: ['steps', 1, 'folder'], value: 'received/forecasts-2' }]);
+
+  // Delete the selected step.
+  await clearPosted(page);
+  await node(page, 'store-forecast').click();
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => (globalThis as unknown as { __posted: FromWebviewMessage[] }).__posted.some((m) => m.type === 'edit'));
+  assert.deepEqual(await edits(page), [{ kind: 'deleteSteps', ids: ['store-forecast'] }]);
+
+  // Drag a step: one moveSteps when the drag stops.
+  await clearPosted(page);
+  const box = (await node(page, 'done').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 5; i++) await page.mouse.move(box.x + box.width / 2 + i * 12, box.y + box.height / 2 + i * 8);
+  await page.mouse.up();
+  await page.waitForFunction(() => (globalThis as unknown as { __posted: FromWebviewMessage[] }).__posted.some((m) => m.type === 'edit'));
+  const moves = await edits(page);
+  assert.equal(moves.length, 1);
+  assert.equal(moves[0]!.kind, 'moveSteps');
+  assert.deepEqual((moves[0] as { moves: Array<{ id: string }> }).moves.map((m) => m.id), ['done']);
+
+  // Start step form: passwords go out as setSecret only.
+  await node(page, 'start').click();
+  await page.locator('.properties-type', { hasText: 'Start' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'visual-editor-browser-start-light.png') });
+  await page.close();
+});
+
+test('dark theme and the error state', { skip: SKIP }, async () => {
+  const page = await open('dark');
+  await node(page, 'for-us').click();
+  await page.locator('.properties-title', { hasText: 'Addressed to us?' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'visual-editor-browser-dark.png') });
+  await node(page, 'start').click();
+  await page.locator('.properties-type', { hasText: 'Start' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'visual-editor-browser-start-dark.png') });
+  // A document that does not parse: the message, Open as Text, nothing else.
+  await page.evaluate((msg) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(msg, '*'), { type: 'document', version: 2, error: { message: 'Expected comma', line: 4, character: 2 }, diagnostics: [], readOnly: false, fileName: 'broken.oftp2.json' } satisfies ToWebviewMessage);
+  await page.locator('.invalid', { hasText: 'line 5, column 3' }).waitFor();
+  assert.equal(await page.locator('.react-flow').count(), 0);
+  await clearPosted(page);
+  await page.locator('.invalid vscode-button').click();
+  assert.deepEqual(await posted(page), [{ type: 'openAsText' }]);
+  await page.screenshot({ path: join(SHOTS, 'visual-editor-browser-error-dark.png') });
+  await page.close();
+});
