@@ -154,7 +154,11 @@ export async function unwrapFile(received: string, target: string, sfid: Sfid, p
     }
     await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
   } catch (e) {
-    out.destroy();
+    // A layer fails only at its end (a signature is checked after the last octet), often with writes still
+    // queued: destroying the stream fails them with ERR_STREAM_DESTROYED, an 'error' event that without a
+    // listener is an uncaught exception ending the whole server. Wait for the close so the rm is final.
+    out.on('error', () => undefined);
+    if (!out.closed) await new Promise<void>((r) => out.destroy().once('close', () => r()));
     await rm(target, { force: true });
     throw e;
   }
