@@ -78,6 +78,10 @@ export class ProcessDiagnostics implements vscode.Disposable {
       const list = byFile.get(file) ?? [];
       const lineStarts = lineOffsets(text);
       const withPaths: EditorDiagnostic[] = list.map((d) => ({ ...d, path: getLocation(text, (lineStarts[d.range.start.line] ?? 0) + d.range.start.character).path }));
+      // Unchanged problems (most edits: a move, a rename) need no new Problems entries, and the visual
+      // editors need no second copy of a document they were just sent.
+      const previous = this.latest.get(uri.toString());
+      if (previous && JSON.stringify(previous) === JSON.stringify(withPaths)) continue;
       this.latest.set(uri.toString(), withPaths);
       this.collection.set(uri, list.map((d) => toVsDiagnostic(uri, d)));
       this.changed.fire(uri);

@@ -64,8 +64,10 @@ export class ProcessEditorProvider implements vscode.CustomTextEditorProvider {
   async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
     panel.webview.options = { enableScripts: true, localResourceRoots: [media] };
-    panel.webview.html = this.html(panel.webview, media);
     const editor: OpenEditor = { document, panel, post: (m) => void panel.webview.postMessage(m) };
+    // The first document goes in the page itself: the canvas draws as soon as the script runs, without
+    // waiting for a ready/document round trip through the extension host (a quarter second in code-server).
+    panel.webview.html = this.html(panel.webview, media, this.documentMessage(editor));
     this.open.add(editor);
     const subscriptions: vscode.Disposable[] = [
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -89,6 +91,10 @@ export class ProcessEditorProvider implements vscode.CustomTextEditorProvider {
   }
 
   private sendDocument(editor: OpenEditor): void {
+    editor.post(this.documentMessage(editor));
+  }
+
+  private documentMessage(editor: Pick<OpenEditor, 'document'>): Extract<ToWebviewMessage, { type: 'document' }> {
     const { document } = editor;
     const parsed = parseProcessText(document.getText(), document.uri.fsPath);
     const syntax = parsed.diagnostics.find((d) => d.code === 'json-syntax');
@@ -97,7 +103,7 @@ export class ProcessEditorProvider implements vscode.CustomTextEditorProvider {
       : parsed.process
         ? undefined
         : { message: parsed.diagnostics[0]?.message ?? 'this is not an OFTP2 process file', line: parsed.diagnostics[0]?.range.start.line ?? 0, character: parsed.diagnostics[0]?.range.start.character ?? 0 };
-    editor.post({
+    return {
       type: 'document',
       version: document.version,
       ...(parsed.process && !error ? { process: parsed.process } : {}),
@@ -105,7 +111,7 @@ export class ProcessEditorProvider implements vscode.CustomTextEditorProvider {
       diagnostics: this.diagnostics.editorDiagnostics(document.uri),
       readOnly: this.readOnly(document),
       fileName: posix.basename(document.uri.path),
-    });
+    };
   }
 
   private sendBreakpoints(editor: OpenEditor): void {
@@ -177,7 +183,7 @@ export class ProcessEditorProvider implements vscode.CustomTextEditorProvider {
     return ok;
   }
 
-  private html(webview: vscode.Webview, media: vscode.Uri): string {
+  private html(webview: vscode.Webview, media: vscode.Uri, initial: ToWebviewMessage): string {
     const nonce = Array.from({ length: 32 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(Math.random() * 62)]).join('');
     const uri = (name: string): string => webview.asWebviewUri(vscode.Uri.joinPath(media, name)).toString();
     const csp = [
@@ -199,6 +205,7 @@ export class ProcessEditorProvider implements vscode.CustomTextEditorProvider {
 </head>
 <body>
 <div id="root"></div>
+<script type="application/json" id="initial-document">${JSON.stringify(initial).replace(/</g, '\\u003c')}</script>
 <script nonce="${nonce}" src="${uri('editor.js')}"></script>
 </body>
 </html>`;

@@ -93,15 +93,43 @@ function pickRow(page, label) {
   return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
 }
 
-/** Opens a workspace file through Quick Open (Ctrl+P), as a user would; it opens in its default editor. */
-export async function quickOpen(page, fileName) {
+/**
+ * Waits until the workbench knows our extension's contributions (its commands are in the palette). Until
+ * then VS Code also does not know the custom editor, so a file opened in the first seconds after the window
+ * loads (code-server scans the extension on the remote side first) opens in the plain text editor.
+ */
+export async function waitForExtension(page, { timeout = 120_000 } = {}) {
+  const input = page.locator('.quick-input-widget input');
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await focusWorkbench(page);
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill('>OFTP2: New Process', { timeout: 5000 });
+      await pickRow(page, 'OFTP2: New Process').waitFor({ timeout: 3000 });
+      await page.keyboard.press('Escape');
+      return;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`the extension's commands never showed in the palette: ${e.message}`);
+      await page.waitForTimeout(1000);
+    }
+  }
+}
+
+/**
+ * Opens a workspace file through Quick Open (Ctrl+P), as a user would; it opens in its default editor.
+ * With `press: false` it stops with the file's row listed, for the caller to press Enter (to time it).
+ */
+export async function quickOpen(page, fileName, { press = true } = {}) {
   await focusWorkbench(page);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill(fileName);
   await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: fileName }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  if (press) await page.keyboard.press('Enter');
 }
 
 /**

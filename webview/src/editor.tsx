@@ -1,7 +1,7 @@
 // The visual process editor's webview: the canvas (@xyflow/react) with a palette, a toolbar and a properties
 // panel. It renders what the host parses and never changes the model itself: every action is an operation the
 // host turns into a text edit, and the next `document` message shows the result.
-import { StrictMode, useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { memo, StrictMode, useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
   Background,
@@ -45,7 +45,61 @@ type DocumentMessage = Extract<ToWebviewMessage, { type: 'document' }>;
 
 const edit = (operation: EditOperation): void => post({ type: 'edit', operation });
 
-function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
+/**
+ * The previous render's objects for those whose content did not change, so React Flow (and the memoized
+ * step nodes) redraw only what an edit touched: on a 250-step process one move would otherwise re-render and
+ * re-measure every node and edge.
+ */
+function keepUnchanged<T extends { id: string }>(cache: Map<string, { key: string; value: T }>, next: T[]): T[] {
+  const seen = new Set<string>();
+  const out = next.map((value) => {
+    seen.add(value.id);
+    const key = JSON.stringify(value);
+    const old = cache.get(value.id);
+    if (old && old.key === key) return old.value;
+    cache.set(value.id, { key, value });
+    return value;
+  });
+  for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
+  return out;
+}
+
+/**
+ * Above this many steps only what is in view is drawn (React Flow culling), and the canvas opens at 100 %
+ * with the top-left step in the corner, as Boomi opens a process, instead of fitting everything at a zoom
+ * where nothing can be read.
+ */
+const CULL_ABOVE = 80;
+
+function startViewport(nodes: ReadonlyArray<{ position: { x: number; y: number } }>): { x: number; y: number; zoom: number } {
+  const minX = Math.min(...nodes.map((n) => n.position.x));
+  const minY = Math.min(...nodes.map((n) => n.position.y));
+  return { x: 24 - minX, y: 24 - minY, zoom: 1 };
+}
+
+/**
+ * Marks for benchmarks and tests: `oftp2:drawn` once the steps in view of a document version are on screen.
+ * React Flow keeps a node hidden until it has measured it, so "drawn" is: some nodes, none hidden.
+ */
+function DrawnMark({ version }: { version: number }) {
+  useEffect(() => {
+    let frame = 0;
+    let tries = 0;
+    const check = (): void => {
+      const nodes = document.querySelectorAll<HTMLElement>('.react-flow__node');
+      if ((nodes.length && ![...nodes].some((n) => n.style.visibility === 'hidden')) || ++tries > 600) {
+        performance.mark('oftp2:drawn', { detail: { version, nodes: nodes.length } });
+        return;
+      }
+      frame = requestAnimationFrame(check);
+    };
+    frame = requestAnimationFrame(check);
+    return () => cancelAnimationFrame(frame);
+  }, [version]);
+  return null;
+}
+
+const StepNode = memo(function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
   const { step, outputs, connected, diagnostics, breakpoint, runCount, paused } = data;
   const meta = STEP_META[step.type];
   return (
@@ -72,7 +126,7 @@ function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
       ))}
     </div>
   );
-}
+});
 
 const nodeTypes = { step: StepNode };
 
@@ -91,11 +145,13 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
   const wrapper = useRef<HTMLDivElement>(null);
   const clipboard = useRef<string | undefined>(undefined);
 
+  const nodeCache = useRef(new Map<string, { key: string; value: Node<StepNodeData> }>());
+  const edgeCache = useRef(new Map<string, { key: string; value: Edge }>());
   const nodes = useMemo(() => {
     const n = toFlowNodes(process, { selected, diagnostics: doc.diagnostics, breakpoints, counts: runCounts, paused, readOnly });
-    return n.map((x) => ({ ...x, position: dragging[x.id] ?? x.position, draggable: !readOnly, connectable: !readOnly, focusable: true })) as unknown as Node<StepNodeData>[];
+    return keepUnchanged(nodeCache.current, n.map((x) => ({ ...x, position: dragging[x.id] ?? x.position, draggable: !readOnly, connectable: !readOnly, focusable: true })) as unknown as Node<StepNodeData>[]);
   }, [process, selected, doc.diagnostics, breakpoints, runCounts, paused, readOnly, dragging]);
-  const edges = useMemo(() => toFlowEdges(process).map((e) => ({ ...e, className: 'step-edge', reconnectable: !readOnly, ...(e.label ? { labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3 } : {}) })) as unknown as Edge[], [process, readOnly]);
+  const edges = useMemo(() => keepUnchanged(edgeCache.current, toFlowEdges(process).map((e) => ({ ...e, className: 'step-edge', reconnectable: !readOnly, ...(e.label ? { labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3 } : {}) })) as unknown as Edge[]), [process, readOnly]);
 
   // The drag ends: write the positions once. Until the document comes back, keep drawing them where dropped.
   useEffect(() => setDragging({}), [process]);
@@ -190,6 +246,8 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
       const move = keyboardMove(e.key, ids, positions, e.shiftKey);
       if (move) {
         e.preventDefault();
+        // Drawn where it goes at once, as a drag is; the document coming back confirms it.
+        setDragging((d) => ({ ...d, ...Object.fromEntries(move.moves.map((m) => [m.id, m.position])) }));
         edit(move);
       }
     }
@@ -235,14 +293,16 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
         edgesReconnectable={!readOnly}
         multiSelectionKeyCode="Shift"
         selectionKeyCode="Shift"
-        fitView={!loadState().viewport}
+        fitView={!loadState().viewport && nodes.length <= CULL_ABOVE}
         fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
-        {...(loadState().viewport ? { defaultViewport: loadState().viewport! } : {})}
+        {...(loadState().viewport ? { defaultViewport: loadState().viewport! } : nodes.length > CULL_ABOVE ? { defaultViewport: startViewport(nodes) } : {})}
         onMoveEnd={(_e, viewport) => saveState({ viewport })}
         minZoom={0.2}
+        onlyRenderVisibleElements={nodes.length > CULL_ABOVE}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: 'smoothstep' }}
       >
+        <DrawnMark version={doc.version} />
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
         <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Overview" style={{ width: 160, height: 100 }} />
@@ -252,8 +312,22 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
   );
 }
 
+/** The document the host put in the page, so the first drawing needs no round trip. */
+function initialDocument(): DocumentMessage | undefined {
+  const text = document.getElementById('initial-document')?.textContent;
+  if (!text) return undefined;
+  try {
+    const m = JSON.parse(text) as ToWebviewMessage;
+    if (m.type !== 'document') return undefined;
+    performance.mark('oftp2:document', { detail: { version: m.version } });
+    return m;
+  } catch {
+    return undefined;
+  }
+}
+
 function App() {
-  const [doc, setDoc] = useState<DocumentMessage>();
+  const [doc, setDoc] = useState<DocumentMessage | undefined>(initialDocument);
   const [selected, setSelectedState] = useState<Set<string>>(new Set(loadState().selected ?? []));
   const [runCounts, setRunCounts] = useState<Record<string, number>>({});
   const [paused, setPaused] = useState<Set<string>>(new Set());
@@ -271,6 +345,7 @@ function App() {
     const off = onMessage((m) => {
       switch (m.type) {
         case 'document':
+          performance.mark('oftp2:document', { detail: { version: m.version } });
           setDoc(m);
           break;
         case 'select':
