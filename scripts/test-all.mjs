@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printVscodeResult, runVscodeSuite } from '../test/vscode/run.mjs';
+import { runUiTests } from '../test/vscode/ui-editor.mjs';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 const OUT_TEST = join(ROOT, 'out', 'test');
@@ -55,7 +56,14 @@ const unit = await runNodeTests(nodeTestFiles(OUT_TEST));
 console.log(`\nunit/e2e (node --test): ${unit.passed} passed, ${unit.failed} failed\n`);
 const vscode = await runVscodeSuite();
 printVscodeResult(vscode);
-const passed = unit.passed + vscode.passed;
-const failed = unit.failed + vscode.failed;
+// The visual editor driven through the workbench's UI, as a user does (test/vscode/ui-editor.mjs).
+const ui = await runUiTests();
+if (ui.skippedReason) console.log(`UI tests (real VS Code): SKIPPED (${ui.skippedReason})`);
+else {
+  for (const f of ui.failures ?? []) console.log(`  ✖ ${f.title}\n    ${f.error.split('\n').slice(0, 6).join('\n    ')}`);
+  console.log(`UI tests (real VS Code): ${ui.passed} passed, ${ui.failed} failed`);
+}
+const passed = unit.passed + vscode.passed + ui.passed;
+const failed = unit.failed + vscode.failed + ui.failed;
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

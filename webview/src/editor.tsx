@@ -144,6 +144,18 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
   const [dragging, setDragging] = useState<Record<string, { x: number; y: number }>>({});
   const wrapper = useRef<HTMLDivElement>(null);
   const clipboard = useRef<string | undefined>(undefined);
+  // Until the user pans or zooms, the diagram keeps fitting the canvas as the editor settles to its size
+  // (the first fit can happen while the editor area is still being laid out, leaving it tiny).
+  const userMoved = useRef(!!loadState().viewport);
+  useEffect(() => {
+    const el = wrapper.current?.querySelector('.flow');
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (!userMoved.current && flow.getNodes().length <= CULL_ABOVE) void flow.fitView({ padding: 0.08, maxZoom: 1 });
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [flow]);
 
   const nodeCache = useRef(new Map<string, { key: string; value: Node<StepNodeData> }>());
   const edgeCache = useRef(new Map<string, { key: string; value: Edge }>());
@@ -296,6 +308,9 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
         fitView={!loadState().viewport && nodes.length <= CULL_ABOVE}
         fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
         {...(loadState().viewport ? { defaultViewport: loadState().viewport! } : nodes.length > CULL_ABOVE ? { defaultViewport: startViewport(nodes) } : {})}
+        onMoveStart={(e) => {
+          if (e) userMoved.current = true;
+        }}
         onMoveEnd={(_e, viewport) => saveState({ viewport })}
         minZoom={0.2}
         onlyRenderVisibleElements={nodes.length > CULL_ABOVE}
