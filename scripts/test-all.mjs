@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printVscodeResult, runVscodeSuite } from '../test/vscode/run.mjs';
 import { runUiTests } from '../test/vscode/ui-editor.mjs';
+import { runUiTraceTests } from '../test/vscode/ui-trace.mjs';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 const OUT_TEST = join(ROOT, 'out', 'test');
@@ -56,14 +57,19 @@ const unit = await runNodeTests(nodeTestFiles(OUT_TEST));
 console.log(`\nunit/e2e (node --test): ${unit.passed} passed, ${unit.failed} failed\n`);
 const vscode = await runVscodeSuite();
 printVscodeResult(vscode);
-// The visual editor driven through the workbench's UI, as a user does (test/vscode/ui-editor.mjs).
-const ui = await runUiTests();
-if (ui.skippedReason) console.log(`UI tests (real VS Code): SKIPPED (${ui.skippedReason})`);
-else {
-  for (const f of ui.failures ?? []) console.log(`  ✖ ${f.title}\n    ${f.error.split('\n').slice(0, 6).join('\n    ')}`);
-  console.log(`UI tests (real VS Code): ${ui.passed} passed, ${ui.failed} failed`);
+// The visual editor and a debug run driven through the workbench's UI, as a user does
+// (test/vscode/ui-editor.mjs, test/vscode/ui-trace.mjs); each step counts as a test.
+const uiRuns = [];
+for (const [name, run] of [['UI tests, visual editor (real VS Code)', runUiTests], ['UI tests, debug run and trace panel (real VS Code)', runUiTraceTests]]) {
+  const r = await run();
+  if (r.skippedReason) console.log(`${name}: SKIPPED (${r.skippedReason})`);
+  else {
+    for (const f of r.failures ?? []) console.log(`  ✖ ${f.title}\n    ${f.error.split('\n').slice(0, 6).join('\n    ')}`);
+    console.log(`${name}: ${r.passed} passed, ${r.failed} failed`);
+  }
+  uiRuns.push(r);
 }
-const passed = unit.passed + vscode.passed + ui.passed;
-const failed = unit.failed + vscode.failed + ui.failed;
+const passed = unit.passed + vscode.passed + uiRuns.reduce((n, r) => n + r.passed, 0);
+const failed = unit.failed + vscode.failed + uiRuns.reduce((n, r) => n + r.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -14,7 +14,7 @@ export const SCREENSHOTS = process.env.OFTP2_SCREENSHOTS || join(CACHE, 'screens
  * a fresh copy of examples/) with our extension loaded from the repository. Resolves once the workbench is
  * on screen. close() stops both; call it in a finally.
  */
-export async function openWorkbench({ folder, runDir: preferred = join(CACHE, 'ui-run'), viewport, log = () => {} } = {}) {
+export async function openWorkbench({ folder, runDir: preferred = join(CACHE, 'ui-run'), viewport, log = () => {}, prepare } = {}) {
   ensureTools(log);
   const claim = claimRunDir(preferred);
   const runDir = claim.dir;
@@ -23,6 +23,8 @@ export async function openWorkbench({ folder, runDir: preferred = join(CACHE, 'u
     workspace = join(runDir, 'workspace');
     cpSync(join(ROOT, 'examples'), workspace, { recursive: true, filter: (src) => !/[\\/]examples[\\/](received|inbox)([\\/]|$)/.test(src) });
   }
+  // Workspace settings and files a test needs before the workbench opens.
+  prepare?.(workspace);
   const server = await startCodeServer({ runDir, log });
   let browser;
   const stop = async () => {
