@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { printVscodeResult, runVscodeSuite } from '../test/vscode/run.mjs';
 import { runUiTests } from '../test/vscode/ui-editor.mjs';
 import { runUiTraceTests } from '../test/vscode/ui-trace.mjs';
+import { runShipTests } from '../test/vscode/ui-ship.mjs';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 const OUT_TEST = join(ROOT, 'out', 'test');
@@ -60,7 +61,8 @@ printVscodeResult(vscode);
 // The visual editor and a debug run driven through the workbench's UI, as a user does
 // (test/vscode/ui-editor.mjs, test/vscode/ui-trace.mjs); each step counts as a test.
 const uiRuns = [];
-for (const [name, run] of [['UI tests, visual editor (real VS Code)', runUiTests], ['UI tests, debug run and trace panel (real VS Code)', runUiTraceTests]]) {
+// Last: the shipped artefacts (npm start, the VSIX, which `npm run package` rebuilds dist/ for).
+for (const [name, run] of [['UI tests, visual editor (real VS Code)', runUiTests], ['UI tests, debug run and trace panel (real VS Code)', runUiTraceTests], ['Ship: npm start, VSIX install, activation (real VS Code)', runShipTests]]) {
   const r = await run();
   if (r.skippedReason) console.log(`${name}: SKIPPED (${r.skippedReason})`);
   else {

@@ -41,6 +41,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const serverLog = vscode.window.createOutputChannel('OFTP2 Server', { log: true });
   const debug = registerDebugger(context, serverLog);
   const trace = TracePanel.register(context);
+  // `npm start` names the sample process here: opened in the visual editor once the extension is up (a file
+  // opened by the workbench itself at start may come before VS Code knows the custom editor, as text).
+  const startFile = process.env.OFTP2_OPEN_ON_START;
+  if (startFile) void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(startFile), ProcessEditorProvider.viewType);
   // The canvas counts the documents each step handled during debug runs, and marks where one is paused.
   const counts = new Map<string, Record<string, number>>();
   const paused = new Map<string, Set<string>>();

@@ -1,7 +1,7 @@
 // Starts code-server isolated on 127.0.0.1 (free port, own user data, extensions and XDG folders, no
 // marketplace) and Debian's Chromium through playwright-core; builds workbench URLs that load our extension
 // from the repository folder. Used by run.mjs (extension tests) and by UI tests through drive.mjs.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -50,8 +50,8 @@ export function freePort() {
  * Starts code-server in its own process group (so stop() ends its extension host, pty host and file
  * watcher with it) under `runDir`. Resolves once /healthz answers.
  */
-export async function startCodeServer({ runDir = join(CACHE, 'run'), log = () => {} } = {}) {
-  const port = await freePort();
+export async function startCodeServer({ runDir = join(CACHE, 'run'), log = () => {}, port: wanted, vsix } = {}) {
+  const port = wanted ?? (await freePort());
   const udd = join(runDir, 'user-data');
   const xdg = join(runDir, 'xdg');
   rmSync(udd, { recursive: true, force: true });
@@ -59,6 +59,17 @@ export async function startCodeServer({ runDir = join(CACHE, 'run'), log = () =>
   for (const d of [join(udd, 'User'), join(xdg, 'config'), join(xdg, 'data'), join(xdg, 'cache'), join(runDir, 'extensions')]) mkdirSync(d, { recursive: true });
   // Telemetry, AI features, update checks, tips and workspace trust off: nothing on screen but the workbench.
   copyFileSync(join(HERE, 'settings.json'), join(udd, 'User', 'settings.json'));
+  if (vsix) {
+    // As a user installs a VSIX: `code-server --install-extension`, into this run's own extensions folder.
+    const t0 = Date.now();
+    const r = spawnSync(paths.node, [paths.codeServerEntry, '--install-extension', vsix, '--extensions-dir', join(runDir, 'extensions'), '--user-data-dir', udd], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CONFIG_HOME: join(xdg, 'config'), XDG_DATA_HOME: join(xdg, 'data'), XDG_CACHE_HOME: join(xdg, 'cache') },
+      timeout: 180_000,
+    });
+    if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${r.status}): ${r.stdout}${r.stderr}`);
+    log(`installed ${vsix} in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.stdout.trim().split('\n').at(-1)}`);
+  }
   const logFile = join(runDir, 'code-server.log');
   const out = createWriteStream(logFile);
   const args = [
@@ -121,11 +132,14 @@ export async function startCodeServer({ runDir = join(CACHE, 'run'), log = () =>
     /**
      * The workbench URL opening `folder`, with our extension loaded from the repository folder (no VSIX) and,
      * given `testsPath`, the extension tests run in the extension host, as @vscode/test-electron does.
-     * `env` reaches the extension host's process.env.
+     * `env` reaches the extension host's process.env; `openFile` is opened on start; `extensionPath: null`
+     * loads no extension from a folder (an installed VSIX then).
      */
-    workbenchUrl({ folder, extensionPath = ROOT, testsPath, env } = {}) {
+    workbenchUrl({ folder, extensionPath = ROOT, testsPath, env, openFile } = {}) {
       const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-      const payload = [['extensionDevelopmentPath', remote(extensionPath)]];
+      const payload = extensionPath ? [['extensionDevelopmentPath', remote(extensionPath)]] : [];
+      // A file the workbench opens on start, in its default editor.
+      if (openFile) payload.push(['openFile', remote(openFile)]);
       if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
       if (env) payload.push(['extensionEnvironment', JSON.stringify(env)]);
       return `${baseUrl}/?${folder ? `folder=${encodeURIComponent(folder)}&` : ''}payload=${encodeURIComponent(JSON.stringify(payload))}`;

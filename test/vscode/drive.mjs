@@ -14,7 +14,7 @@ export const SCREENSHOTS = process.env.OFTP2_SCREENSHOTS || join(CACHE, 'screens
  * a fresh copy of examples/) with our extension loaded from the repository. Resolves once the workbench is
  * on screen. close() stops both; call it in a finally.
  */
-export async function openWorkbench({ folder, runDir: preferred = join(CACHE, 'ui-run'), viewport, log = () => {}, prepare } = {}) {
+export async function openWorkbench({ folder, runDir: preferred = join(CACHE, 'ui-run'), viewport, log = () => {}, prepare, vsix } = {}) {
   ensureTools(log);
   const claim = claimRunDir(preferred);
   const runDir = claim.dir;
@@ -25,7 +25,8 @@ export async function openWorkbench({ folder, runDir: preferred = join(CACHE, 'u
   }
   // Workspace settings and files a test needs before the workbench opens.
   prepare?.(workspace);
-  const server = await startCodeServer({ runDir, log });
+  // With a VSIX: installed into this run's code-server, and no extension loaded from the repository folder.
+  const server = await startCodeServer({ runDir, log, ...(vsix ? { vsix } : {}) });
   let browser;
   const stop = async () => {
     await browser?.close();
@@ -36,7 +37,7 @@ export async function openWorkbench({ folder, runDir: preferred = join(CACHE, 'u
   try {
     browser = await launchBrowser({ runDir, ...(viewport ? { viewport } : {}) });
     // Generous: on a busy 2-core machine the workbench can take well over Playwright's default 30 s to load.
-    await browser.page.goto(server.workbenchUrl({ folder: workspace }), { waitUntil: 'commit', timeout: 180_000 });
+    await browser.page.goto(server.workbenchUrl({ folder: workspace, ...(vsix ? { extensionPath: null } : {}) }), { waitUntil: 'commit', timeout: 180_000 });
     await browser.page.locator('.monaco-workbench').waitFor({ timeout: 180_000 });
   } catch (e) {
     await stop();
