@@ -35,6 +35,18 @@ export interface EditorDiagnostic extends Diagnostic {
   path?: JsonPath;
 }
 
+/** A document of a debug run as a step's list shows it. */
+export interface RunDocument {
+  id: string;
+  /** The virtual file name (SFIDDSN). */
+  name: string;
+  /** passed (went on), failed (an error at this step), paused (waiting here at a breakpoint). */
+  status: 'passed' | 'failed' | 'paused';
+  /** The output it left through, or the error. */
+  detail?: string;
+  properties: Record<string, string>;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // host → webview
 
@@ -55,8 +67,11 @@ export type ToWebviewMessage =
   | { type: 'select'; ids: string[] }
   /** Answer to pickFile: a path relative to the process file, or undefined when cancelled. */
   | { type: 'pickedFile'; requestId: number; path?: string }
-  /** Documents counted per step in a debug run; the step a paused document waits at. */
-  | { type: 'runState'; counts: Record<string, number>; paused?: string[] }
+  /**
+   * A debug run on the canvas: documents counted per step (all that passed, and those that failed there), the
+   * steps a paused document waits at, and per step the latest documents that passed it with their properties.
+   */
+  | { type: 'runState'; counts: Record<string, number>; failed?: Record<string, number>; paused?: string[]; documents?: Record<string, RunDocument[]> }
   /** Steps that carry a breakpoint. */
   | { type: 'breakpoints'; ids: string[] }
   /** Fit the diagram into view (command). */

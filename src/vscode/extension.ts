@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { writeDevCertificates } from '../oftp/security/certs';
 import { newProcessText, slug } from '../process/template';
 import { ProcessDiagnostics } from './diagnostics';
+import type { RunDocument } from '../process/editor-protocol';
 import { ProcessEditorProvider, stepRange } from './process-editor';
 import { registerDebugger, type DebugEvents } from './debug/register';
 import { registerTestClient } from './test-client-command';
@@ -45,11 +46,25 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // opened by the workbench itself at start may come before VS Code knows the custom editor, as text).
   const startFile = process.env.OFTP2_OPEN_ON_START;
   if (startFile) void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(startFile), ProcessEditorProvider.viewType);
-  // The canvas counts the documents each step handled during debug runs, and marks where one is paused.
-  const counts = new Map<string, Record<string, number>>();
-  const paused = new Map<string, Set<string>>();
-  const showRun = (file: string): void =>
-    provider.broadcast(vscode.Uri.file(file), { type: 'runState', counts: counts.get(file) ?? {}, paused: [...(paused.get(file) ?? [])] });
+  // The canvas counts the documents each step handled during debug runs (and those that failed there), marks
+  // where one is paused, and lists each step's latest documents with their properties.
+  const runs = new Map<string, { counts: Record<string, number>; failed: Record<string, number>; paused: Set<string>; documents: Record<string, RunDocument[]> }>();
+  const properties = new Map<string, Record<string, string>>();
+  const runOf = (file: string) => {
+    let r = runs.get(file);
+    if (!r) runs.set(file, (r = { counts: {}, failed: {}, paused: new Set(), documents: {} }));
+    return r;
+  };
+  const showRun = (file: string): void => {
+    const r = runOf(file);
+    provider.broadcast(vscode.Uri.file(file), { type: 'runState', counts: r.counts, failed: r.failed, paused: [...r.paused], documents: r.documents });
+  };
+  /** The document's entry in a step's list, newest first, at most 50 per step. */
+  const listAt = (file: string, step: string, document: RunDocument): void => {
+    const r = runOf(file);
+    const list = (r.documents[step] ?? []).filter((d) => d.id !== document.id);
+    r.documents[step] = [document, ...list].slice(0, 50);
+  };
   context.subscriptions.push(
     serverLog,
     registerTestClient(context, debug.resolveSecret, debug.servers, () => (r) => trace.append({ ...r, session: `client ${r.session}` })),
@@ -58,19 +73,31 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         trace.append(body);
       } else if (event === 'oftp/listening') {
         for (const file of body.processes as string[]) {
-          counts.set(file, {});
-          paused.set(file, new Set());
+          runs.delete(file);
           showRun(file);
         }
+      } else if (event === 'oftp/document-start') {
+        // Secrets never reach documents' properties; the list shows what the Variables view shows.
+        properties.set(body.document.id, Object.fromEntries(Object.entries(body.document.properties as Record<string, unknown>).map(([k, v]) => [k, String(v)])));
       } else if (event === 'oftp/step') {
-        const c = counts.get(body.file) ?? {};
-        c[body.step] = (c[body.step] ?? 0) + 1;
-        counts.set(body.file, c);
-        paused.get(body.file)?.delete(body.step);
+        const r = runOf(body.file);
+        r.counts[body.step] = (r.counts[body.step] ?? 0) + 1;
+        if (body.error) r.failed[body.step] = (r.failed[body.step] ?? 0) + 1;
+        r.paused.delete(body.step);
+        const props = properties.get(body.document) ?? {};
+        listAt(body.file, body.step, { id: body.document, name: props['virtualFileName'] ?? body.document, status: body.error ? 'failed' : 'passed', ...(body.error ? { detail: String(body.error) } : body.output ? { detail: `→ ${body.output}` } : {}), properties: props });
         showRun(body.file);
       } else if (event === 'oftp/paused') {
-        paused.set(body.file, new Set([...(paused.get(body.file) ?? []), body.step]));
+        const r = runOf(body.file);
+        r.paused.add(body.step);
+        const id = body.document as string | undefined;
+        if (id) {
+          const props = properties.get(id) ?? {};
+          listAt(body.file, body.step, { id, name: props['virtualFileName'] ?? id, status: 'paused', properties: props });
+        }
         showRun(body.file);
+      } else if (event === 'oftp/document-end') {
+        properties.delete(body.document);
       }
     }),
   );

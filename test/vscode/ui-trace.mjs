@@ -179,6 +179,20 @@ export async function runUiTraceTests() {
       assert.equal(await editor.locator('.react-flow__node[data-id="store-invoice"] .badge.count').count(), 0, 'no invoice went through');
     });
 
+    await step('clicking a step lists the documents that passed it, with their properties', async () => {
+      await editor.locator('.react-flow__node[data-id="store-forecast"]').click({ force: true });
+      const list = editor.locator('.run-documents');
+      await list.waitFor({ timeout: 15_000 });
+      assert.match(await list.locator('h3').innerText(), /Documents in this run \(1\)/);
+      const entry = list.locator('.run-document', { hasText: 'DELFOR.UI.1' });
+      await entry.locator('summary').click();
+      const text = await entry.innerText();
+      assert.match(text, /passed/);
+      assert.match(text, /virtualFileName\s+DELFOR\.UI\.1/);
+      assert.match(text, /O0013OEMAUTO/);
+      assert.doesNotMatch(text, /AUTOPW/, 'no password among the properties');
+    });
+
     await step('a wrong password: the ESID row says 04 and explains it', async () => {
       const r = await send('DELFOR_OEMAUTO.edi', 'O0013OEMAUTO:WRONGPW', 'DELFOR.UI.BAD');
       assert.notEqual(r.code, 0);

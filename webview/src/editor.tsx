@@ -21,7 +21,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import '@vscode/codicons/dist/codicon.css';
 import './editor.css';
-import type { EditOperation, EditorDiagnostic, ToWebviewMessage } from '../../src/process/editor-protocol';
+import type { EditOperation, EditorDiagnostic, RunDocument, ToWebviewMessage } from '../../src/process/editor-protocol';
 import type { ProcessFile, ProcessingStep } from '../../src/process/model';
 import { Button } from './controls';
 import { PropertiesPanel, type Ctx } from './forms';
@@ -100,7 +100,7 @@ function DrawnMark({ version }: { version: number }) {
 }
 
 const StepNode = memo(function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
-  const { step, outputs, connected, diagnostics, breakpoint, runCount, paused } = data;
+  const { step, outputs, connected, diagnostics, breakpoint, runCount, failedCount, paused } = data;
   const meta = STEP_META[step.type];
   return (
     <div className={`step-node type-${step.type}${selected ? ' selected' : ''}${paused ? ' paused' : ''}${diagnostics.errors ? ' has-errors' : diagnostics.warnings ? ' has-warnings' : ''}`}>
@@ -116,7 +116,8 @@ const StepNode = memo(function StepNode({ data, selected }: NodeProps<Node<StepN
         {breakpoint && <span className="badge breakpoint" title="Breakpoint" aria-label="breakpoint" />}
         {diagnostics.errors > 0 && <span className="badge errors" title={`${diagnostics.errors} error(s)`}><span className="codicon codicon-error" />{diagnostics.errors}</span>}
         {diagnostics.errors === 0 && diagnostics.warnings > 0 && <span className="badge warnings" title={`${diagnostics.warnings} warning(s)`}><span className="codicon codicon-warning" />{diagnostics.warnings}</span>}
-        {runCount !== undefined && <span className="badge count" title={`${runCount} document(s) passed`}>{runCount}</span>}
+        {runCount !== undefined && <span className="badge count" title={`${runCount} document(s) passed this step in this run`}>{runCount}</span>}
+        {failedCount ? <span className="badge failed" title={`${failedCount} document(s) failed at this step`}><span className="codicon codicon-error" />{failedCount}</span> : null}
       </div>
       {outputs.map((o, i) => (
         <Handle key={o} type="source" position={Side.Right} id={o} style={{ top: outputHandleTop(i, outputs.length) }} className="handle-out">
@@ -130,9 +131,10 @@ const StepNode = memo(function StepNode({ data, selected }: NodeProps<Node<StepN
 
 const nodeTypes = { step: StepNode };
 
-function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: {
+function Canvas({ doc, runCounts, runFailed, paused, breakpoints, selected, setSelected }: {
   doc: DocumentMessage & { process: ProcessFile };
   runCounts: Record<string, number>;
+  runFailed: Record<string, number>;
   paused: Set<string>;
   breakpoints: Set<string>;
   selected: Set<string>;
@@ -160,9 +162,9 @@ function Canvas({ doc, runCounts, paused, breakpoints, selected, setSelected }: 
   const nodeCache = useRef(new Map<string, { key: string; value: Node<StepNodeData> }>());
   const edgeCache = useRef(new Map<string, { key: string; value: Edge }>());
   const nodes = useMemo(() => {
-    const n = toFlowNodes(process, { selected, diagnostics: doc.diagnostics, breakpoints, counts: runCounts, paused, readOnly });
+    const n = toFlowNodes(process, { selected, diagnostics: doc.diagnostics, breakpoints, counts: runCounts, failed: runFailed, paused, readOnly });
     return keepUnchanged(nodeCache.current, n.map((x) => ({ ...x, position: dragging[x.id] ?? x.position, draggable: !readOnly, connectable: !readOnly, focusable: true })) as unknown as Node<StepNodeData>[]);
-  }, [process, selected, doc.diagnostics, breakpoints, runCounts, paused, readOnly, dragging]);
+  }, [process, selected, doc.diagnostics, breakpoints, runCounts, runFailed, paused, readOnly, dragging]);
   const edges = useMemo(() => keepUnchanged(edgeCache.current, toFlowEdges(process).map((e) => ({ ...e, className: 'step-edge', reconnectable: !readOnly, ...(e.label ? { labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3 } : {}) })) as unknown as Edge[]), [process, readOnly]);
 
   // The drag ends: write the positions once. Until the document comes back, keep drawing them where dropped.
@@ -345,6 +347,8 @@ function App() {
   const [doc, setDoc] = useState<DocumentMessage | undefined>(initialDocument);
   const [selected, setSelectedState] = useState<Set<string>>(new Set(loadState().selected ?? []));
   const [runCounts, setRunCounts] = useState<Record<string, number>>({});
+  const [runFailed, setRunFailed] = useState<Record<string, number>>({});
+  const [runDocuments, setRunDocuments] = useState<Record<string, RunDocument[]>>({});
   const [paused, setPaused] = useState<Set<string>>(new Set());
   const [breakpoints, setBreakpoints] = useState<Set<string>>(new Set());
   const picks = useRef(new Map<number, (path: string | undefined) => void>());
@@ -373,6 +377,8 @@ function App() {
           break;
         case 'runState':
           setRunCounts(m.counts);
+          setRunFailed(m.failed ?? {});
+          setRunDocuments(m.documents ?? {});
           setPaused(new Set(m.paused ?? []));
           break;
         case 'breakpoints':
@@ -433,13 +439,42 @@ function App() {
           <Button secondary onClick={() => post({ type: 'openAsText' })} title="Open the JSON beside">Open as Text</Button>
         </header>
         <div className="main">
-          <Canvas doc={doc as DocumentMessage & { process: ProcessFile }} runCounts={runCounts} paused={paused} breakpoints={breakpoints} selected={selected} setSelected={setSelected} />
+          <Canvas doc={doc as DocumentMessage & { process: ProcessFile }} runCounts={runCounts} runFailed={runFailed} paused={paused} breakpoints={breakpoints} selected={selected} setSelected={setSelected} />
           <aside className="properties-pane" aria-label="Properties">
+            {selected.size === 1 && runDocuments[[...selected][0]!]?.length ? <RunDocuments documents={runDocuments[[...selected][0]!]!} /> : null}
             <PropertiesPanel ctx={ctx} selected={selected.size === 1 ? [...selected][0] : undefined} />
           </aside>
         </div>
       </div>
     </ReactFlowProvider>
+  );
+}
+
+/** The documents of the debug run that reached the selected step, newest first, each with its properties. */
+function RunDocuments({ documents }: { documents: RunDocument[] }) {
+  return (
+    <section className="run-documents" aria-label="Documents in this run">
+      <h3>
+        <span className="codicon codicon-debug" /> Documents in this run ({documents.length})
+      </h3>
+      {documents.map((d) => (
+        <details key={d.id} className={`run-document ${d.status}`}>
+          <summary>
+            <span className={`codicon codicon-${d.status === 'failed' ? 'error' : d.status === 'paused' ? 'debug-pause' : 'pass'}`} /> <strong>{d.name}</strong> <span className="muted">{d.status}{d.detail ? ` ${d.detail}` : ''}</span>
+          </summary>
+          <table>
+            <tbody>
+              {Object.entries(d.properties).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => (
+                <tr key={k}>
+                  <th>{k}</th>
+                  <td>{v}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      ))}
+    </section>
   );
 }
 

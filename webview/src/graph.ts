@@ -70,6 +70,8 @@ export interface StepNodeData {
   diagnostics: DiagnosticCounts;
   breakpoint: boolean;
   runCount?: number;
+  /** Of runCount, the documents that failed at this step. */
+  failedCount?: number;
   paused: boolean;
   readOnly: boolean;
 }
@@ -107,6 +109,7 @@ export interface RenderState {
   diagnostics: readonly EditorDiagnostic[];
   breakpoints: ReadonlySet<string>;
   counts: Readonly<Record<string, number>>;
+  failed?: Readonly<Record<string, number>>;
   paused: ReadonlySet<string>;
   readOnly: boolean;
 }
@@ -149,6 +152,7 @@ export function toFlowNodes(process: ProcessFile, state: RenderState): FlowNode[
         diagnostics,
         breakpoint: state.breakpoints.has(step.id),
         runCount: state.counts[step.id],
+        ...(state.failed?.[step.id] ? { failedCount: state.failed[step.id] } : {}),
         paused: state.paused.has(step.id),
         readOnly: state.readOnly,
       },
