@@ -13,6 +13,7 @@ import { ProcessEditorProvider, stepRange } from './process-editor';
 import { registerDebugger, type DebugEvents } from './debug/register';
 import { registerTestClient } from './test-client-command';
 import { TracePanel } from './trace-panel';
+import { isProcess, processTarget } from './process-target';
 
 /** What tests and other parts of the extension can reach. */
 export interface ExtensionApi {
@@ -22,18 +23,8 @@ export interface ExtensionApi {
   trace: TracePanel;
 }
 
-const isProcess = (uri: vscode.Uri | undefined): uri is vscode.Uri => !!uri && uri.path.endsWith('.oftp2.json');
 
 /** The process file a command is about: its argument, the focused visual editor, or the active text editor. */
-function targetProcess(editor: ProcessEditorProvider, uri?: vscode.Uri): vscode.Uri | undefined {
-  if (isProcess(uri)) return uri;
-  const active = editor.activeDocument?.uri ?? vscode.window.activeTextEditor?.document.uri;
-  if (isProcess(active)) return active;
-  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  const fromTab = tab instanceof vscode.TabInputCustom || tab instanceof vscode.TabInputText ? tab.uri : undefined;
-  return isProcess(fromTab) ? fromTab : undefined;
-}
-
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const output = vscode.window.createOutputChannel('OFTP2');
   const diagnostics = new ProcessDiagnostics(context.secrets);
@@ -126,15 +117,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       await vscode.commands.executeCommand('vscode.openWith', uri, ProcessEditorProvider.viewType);
     }),
     vscode.commands.registerCommand('oftp2.openAsText', async (uri?: vscode.Uri) => {
-      const target = targetProcess(provider, uri);
+      const target = await processTarget(uri);
       if (target) await vscode.commands.executeCommand('vscode.openWith', target, 'default', vscode.ViewColumn.Beside);
     }),
     vscode.commands.registerCommand('oftp2.openVisualEditor', async (uri?: vscode.Uri) => {
-      const target = targetProcess(provider, uri);
+      const target = await processTarget(uri);
       if (target) await vscode.commands.executeCommand('vscode.openWith', target, ProcessEditorProvider.viewType);
     }),
     vscode.commands.registerCommand('oftp2.arrangeSteps', async (uri?: vscode.Uri) => {
-      const target = targetProcess(provider, uri);
+      const target = await processTarget(uri);
       if (!target) return;
       const document = await vscode.workspace.openTextDocument(target);
       await provider.edit({ document }, { kind: 'arrange' });

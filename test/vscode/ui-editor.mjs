@@ -200,7 +200,7 @@ export async function runUiTests() {
       }
       if (await page.locator('.tab.dirty').count()) await runCommand(page, 'File: Revert File');
       await page.locator('.tab.dirty').first().waitFor({ state: 'detached', timeout: 10_000 });
-      await expectSoon(async () => assert.equal(await node('store-forecast').locator('.step-name').innerText(), 'Store forecast'));
+      await expectSoon(async () => assert.equal(await node('store-forecast').locator('.step-name').innerText(), 'Store forecast'), 30_000);
       await runCommand(page, 'View: Close All Editors');
       assert.equal(readFileSync(file, 'utf8'), original);
     });

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../../process/model';
 import { envSecretResolver, secretEnvName, type SecretResolver } from '../../process/secrets';
 import { OftpDebugSession, type OftpLaunchArguments } from './oftp-debug-session';
+import { activeProcess, processTarget } from '../process-target';
 
 export const DEBUG_TYPE = 'oftp2';
 
@@ -57,10 +58,10 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     return [{ type: DEBUG_TYPE, request: 'launch', name: 'Debug OFTP2 process', processes: ['${file}'] }];
   }
 
-  resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
-    // F5 without a launch.json: debug the process in the active editor.
+  async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+    // F5 without a launch.json: debug the process in the active editor (or the one to pick).
     if (!config.type && !config.request && !config.name) {
-      const active = activeProcess();
+      const active = await processTarget();
       if (!active) {
         void vscode.window.showInformationMessage(vscode.l10n.t('OFTP2: open a process (*.oftp2.json) to debug it.'));
         return undefined;
@@ -84,14 +85,6 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     const launch: OftpLaunchArguments & vscode.DebugConfiguration = { ...config, type: DEBUG_TYPE, request: 'launch', name: config.name ?? 'Debug OFTP2 process', processes, cwd, server: serverSettings(base, overrides) };
     return launch;
   }
-}
-
-function activeProcess(): vscode.Uri | undefined {
-  const text = vscode.window.activeTextEditor?.document.uri;
-  if (text?.path.endsWith('.oftp2.json')) return text;
-  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  const uri = tab instanceof vscode.TabInputCustom || tab instanceof vscode.TabInputText ? tab.uri : undefined;
-  return uri?.path.endsWith('.oftp2.json') ? uri : undefined;
 }
 
 export function registerDebugger(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): DebugEvents {
@@ -155,7 +148,7 @@ export function registerDebugger(context: vscode.ExtensionContext, log: vscode.L
 }
 
 async function start(uri: vscode.Uri | undefined, noDebug: boolean): Promise<boolean> {
-  const target = uri?.path.endsWith('.oftp2.json') ? uri : activeProcess();
+  const target = await processTarget(uri);
   if (!target) {
     void vscode.window.showErrorMessage(vscode.l10n.t('OFTP2: open a process (*.oftp2.json) first.'));
     return false;
