@@ -1,62 +1,99 @@
-// `npm start`: the extension, freshly built, in a real VS Code with examples/ as the workspace and the sample
-// process open in the visual editor. The desktop `code` when it is on the PATH; otherwise code-server (the
-// test harness's, installed into .vscode-test/ on first use) in the browser at the printed 127.0.0.1
-// address, until Ctrl-C. OFTP2_START_WEB=1 picks code-server even when `code` exists; OFTP2_START_PORT
-// fixes its port. `--check` (used by the tests) opens the address in Chromium, waits for the visual editor's
-// canvas and exits 0 when it shows.
+// `npm start` (after `npm run build`): OFTP2 Studio in a real VS Code, examples/ as the workspace and the sample
+// process open in the visual editor.
+//
+// - Desktop VS Code when `code` is on the PATH: `code --extensionDevelopmentPath=<repo> <repo>/examples <sample>`.
+// - Otherwise VS Code for the browser: the test harness's code-server (installed into .vscode-test/ on first
+//   use, a few minutes), on 127.0.0.1 at a free port, with the extension loaded from this folder. Prints the
+//   address to open and runs until Ctrl-C.
+//
+// The sample opens in the visual editor because the workbench URL asks for it (payload `openFile`) and the user
+// settings of this code-server associate *.oftp2.json with the visual editor (`workbench.editorAssociations`):
+// with an association VS Code waits until the extensions are registered before it picks the editor; without
+// one, a file opened on start goes to the text editor while code-server is still scanning the extension.
+//
+// Options: --web (code-server even when `code` is on the PATH; also OFTP2_START_WEB=1), --workspace DIR (another
+// folder than examples/, whose forecasts-and-invoices.oftp2.json then opens; the tests use a copy);
+// OFTP2_START_PORT=N fixes code-server's port (default: a free one).
 import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
-const EXAMPLES = join(ROOT, 'examples');
-const SAMPLE = join(EXAMPLES, 'forecasts-and-invoices.oftp2.json');
-const check = process.argv.includes('--check');
+const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
+const SAMPLE_NAME = 'forecasts-and-invoices.oftp2.json';
+/** The example processes' passwords (examples/README.md), so F5 and Send Test File run without prompts. */
+const EXAMPLE_SECRETS = {
+  OFTP2_SECRET_SUPPLIER_PASSWORD: 'SUPPW',
+  OFTP2_SECRET_OEM_AUTO_PASSWORD: 'AUTOPW',
+  OFTP2_SECRET_OEM_TRUCKS_PASSWORD: 'TRUCKPW',
+  OFTP2_SECRET_OEM_TRUCKS_ENGINEERING_PASSWORD: 'ENGPW',
+};
+
+const args = process.argv.slice(2);
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const web = args.includes('--web') || process.env.OFTP2_START_WEB === '1';
+const workspace = resolve(option('--workspace') ?? join(ROOT, 'examples'));
+const sample = join(workspace, SAMPLE_NAME);
 const log = (m) => console.log(`[start] ${m}`);
 
-const code = process.env.OFTP2_START_WEB === '1' || check ? undefined : spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0 ? 'code' : undefined;
-if (code) {
-  log(`opening VS Code (${code}) on examples/ with the extension from ${ROOT}`);
-  const child = spawn(code, [`--extensionDevelopmentPath=${ROOT}`, EXAMPLES], { stdio: 'inherit', env: { ...process.env, OFTP2_OPEN_ON_START: SAMPLE } });
-  child.on('exit', (c) => process.exit(c ?? 0));
+if (!existsSync(join(ROOT, 'dist', 'extension.js'))) {
+  console.error('[start] dist/extension.js is missing: run `npm run build` first (`npm start` does)');
+  process.exit(1);
+}
+if (!existsSync(sample)) {
+  console.error(`[start] ${sample} is missing`);
+  process.exit(1);
+}
+const env = { ...EXAMPLE_SECRETS, ...process.env };
+
+const desktop = !web && spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0;
+if (desktop) {
+  const codeArgs = [`--extensionDevelopmentPath=${ROOT}`, workspace, sample];
+  log(`code ${codeArgs.join(' ')}`);
+  const child = spawn('code', codeArgs, { stdio: 'inherit', env });
+  child.on('exit', (code) => process.exit(code ?? 1));
 } else {
-  const { ensureTools, CACHE } = await import('../test/vscode/install.mjs');
-  const { claimRunDir, launchBrowser, startCodeServer } = await import('../test/vscode/code-server.mjs');
-  log('no desktop `code` on the PATH: starting VS Code in the browser (code-server; the first start installs it, a few minutes)');
-  ensureTools(log);
+  await startWeb();
+}
+
+async function startWeb() {
+  const { CACHE, MissingTool, ensureTools } = await import('../test/vscode/install.mjs');
+  const { claimRunDir, onInterrupt, startCodeServer } = await import('../test/vscode/code-server.mjs');
+  log('no desktop `code` on the PATH: VS Code for the browser (code-server); the first start installs it into .vscode-test/ (a few minutes)');
+  try {
+    ensureTools(log);
+  } catch (e) {
+    console.error(`[start] ${e.message}`);
+    process.exit(e instanceof MissingTool ? 2 : 1);
+  }
   const claim = claimRunDir(join(CACHE, 'start'));
+  Object.assign(process.env, env);
   const port = process.env.OFTP2_START_PORT ? Number(process.env.OFTP2_START_PORT) : undefined;
-  // The extension opens the sample in the visual editor when it starts (code-server's extension host inherits this).
-  process.env.OFTP2_OPEN_ON_START = SAMPLE;
   const server = await startCodeServer({ runDir: claim.dir, log, ...(port ? { port } : {}) });
-  const url = server.workbenchUrl({ folder: EXAMPLES });
+  // Process files open in the visual editor, also the one opened on start (see the top of this file). The
+  // workbench reads the user settings when the page loads, so before the address is printed is early enough.
+  const settings = JSON.parse(readFileSync(server.settingsFile, 'utf8'));
+  settings['workbench.editorAssociations'] = { '*.oftp2.json': 'oftp2.processEditor' };
+  writeFileSync(server.settingsFile, JSON.stringify(settings, null, 1));
+  let watch;
   const stop = async () => {
+    clearInterval(watch);
     await server.stop();
     claim.release();
   };
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
-  if (!check) {
-    console.log(`\nOFTP2 Studio is running in VS Code for the browser. Open:\n\n  ${url}\n\n(the sample process opens in the visual editor; Ctrl-C stops it)\n`);
-  } else {
-    let ok = false;
-    const browser = await launchBrowser({ runDir: claim.dir });
+  onInterrupt(stop, log);
+  // code-server ended on its own (killed, crashed): say so and stop.
+  watch = setInterval(() => {
     try {
-      await browser.page.goto(url, { waitUntil: 'commit', timeout: 180_000 });
-      // The canvas of the visual editor, inside the webview's nested frame.
-      const deadline = Date.now() + 180_000;
-      while (!ok && Date.now() < deadline) {
-        for (const f of browser.page.frames()) {
-          if (f.url().includes('/pre/fake.html') && (await f.evaluate(() => document.querySelectorAll('.react-flow__node').length).catch(() => 0)) > 0) ok = true;
-        }
-        if (!ok) await new Promise((r) => setTimeout(r, 250));
-      }
-      const tab = await browser.page.locator('.tab.active').getAttribute('aria-label').catch(() => '');
-      log(ok ? `the visual editor shows the sample (${tab})` : `no visual editor after 180 s (active tab: ${tab})`);
-    } finally {
-      await browser.close();
-      await stop();
+      process.kill(server.pid, 0);
+    } catch {
+      console.error(`[start] code-server exited; its log: ${server.logFile}`);
+      void stop().then(() => process.exit(1));
     }
-    process.exit(ok ? 0 : 1);
-  }
+  }, 1000);
+  const url = server.workbenchUrl({ folder: workspace, openFile: sample });
+  console.log(`\nOFTP2 Studio is running in VS Code for the browser, with ${workspace} as the workspace. Open:\n\n  ${url}\n\n(${SAMPLE_NAME} opens in the visual editor; Ctrl-C stops it)\n`);
 }

@@ -2,10 +2,9 @@
 // workspace-wide rule on unique partner credentials holds), with the open documents' unsaved text, and
 // hands the visual editor each file's diagnostics with the JSON path of the value they are about.
 import * as vscode from 'vscode';
-import { getLocation } from 'jsonc-parser';
 import type { EditorDiagnostic } from '../process/editor-protocol';
 import { envSecretResolver } from '../process/secrets';
-import { validateWorkspace } from '../process/validate';
+import { engine } from './lazy';
 
 const PROCESS_GLOB = '**/*.oftp2.json';
 
@@ -66,6 +65,7 @@ export class ProcessDiagnostics implements vscode.Disposable {
         text: open.get(uri.toString())?.getText() ?? Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'),
       })),
     );
+    const { validateWorkspace, getLocation } = engine();
     const diagnostics = await validateWorkspace(files.map(({ file, text }) => ({ file, text })), {
       checkFiles: true,
       // The same order as the debugger (SecretStorage, then OFTP2_SECRET_* variables), without its prompt:

@@ -1,11 +1,7 @@
 // Extension entry point: the visual process editor, the Problems-panel validation of process files, and the
 // commands (new process, open as text / visual editor, arrange steps, set a secret, decode a capture).
 import * as vscode from 'vscode';
-import { readCapture } from '../oftp/capture';
-import { summarizeCommand } from '../oftp/codec/describe';
-import { OftpStreamDecoder } from '../oftp/stream-decoder';
 import { randomBytes } from 'node:crypto';
-import { writeDevCertificates } from '../oftp/security/certs';
 import { newProcessText, slug } from '../process/template';
 import { ProcessDiagnostics } from './diagnostics';
 import type { RunDocument } from '../process/editor-protocol';
@@ -14,6 +10,7 @@ import { registerDebugger, type DebugEvents } from './debug/register';
 import { registerTestClient } from './test-client-command';
 import { TracePanel } from './trace-panel';
 import { isProcess, processTarget } from './process-target';
+import { engine } from './lazy';
 
 /** What tests and other parts of the extension can reach. */
 export interface ExtensionApi {
@@ -33,10 +30,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const serverLog = vscode.window.createOutputChannel('OFTP2 Server', { log: true });
   const debug = registerDebugger(context, serverLog);
   const trace = TracePanel.register(context);
-  // `npm start` names the sample process here: opened in the visual editor once the extension is up (a file
-  // opened by the workbench itself at start may come before VS Code knows the custom editor, as text).
-  const startFile = process.env.OFTP2_OPEN_ON_START;
-  if (startFile) void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(startFile), ProcessEditorProvider.viewType);
   // The canvas counts the documents each step handled during debug runs (and those that failed there), marks
   // where one is paused, and lists each step's latest documents with their properties.
   const runs = new Map<string, { counts: Record<string, number>; failed: Record<string, number>; paused: Set<string>; documents: Record<string, RunDocument[]> }>();
@@ -153,7 +146,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       // The PKCS#12 passphrase goes to secret storage, where process files can refer to it.
       const passphrase = randomBytes(12).toString('base64url');
       await context.secrets.store('dev-certificates-p12', passphrase);
-      const set = await writeDevCertificates(dir.fsPath, parties, passphrase);
+      const set = await engine().writeDevCertificates(dir.fsPath, parties, passphrase);
       diagnostics.schedule();
       void vscode.window.showInformationMessage(vscode.l10n.t('OFTP2: {0} files written to {1} (PKCS#12 passphrase in secret storage as "dev-certificates-p12"). For development only.', set.files.length, vscode.workspace.asRelativePath(dir)));
       return set;
@@ -174,6 +167,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       output.clear();
       output.show(true);
       try {
+        const { OftpStreamDecoder, readCapture, summarizeCommand } = engine();
         const decoder = new OftpStreamDecoder();
         decoder.push(readCapture(bytes).data, (e) =>
           output.appendLine(`#${e.index} @${e.streamOffset} ${e.decoded.command.type} ${summarizeCommand(e.decoded.command)}`));

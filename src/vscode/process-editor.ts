@@ -4,10 +4,9 @@
 // minimal text edit. Read-only schemes (git:, merge views) open read-only; unparseable text is never written.
 import * as vscode from 'vscode';
 import { posix, relative, dirname } from 'node:path';
-import { applyOperation } from '../process/edits';
+import type { applyOperation } from '../process/edits';
 import type { EditOperation, FromWebviewMessage, ToWebviewMessage } from '../process/editor-protocol';
-import { parseProcessText } from '../process/load';
-import { locateStep, stepAtLine } from '../process/locate';
+import { engine } from './lazy';
 import type { ProcessDiagnostics } from './diagnostics';
 
 /** Schemes whose documents are views of history or merges: never edited from the canvas. */
@@ -96,7 +95,7 @@ export class ProcessEditorProvider implements vscode.CustomTextEditorProvider {
 
   private documentMessage(editor: Pick<OpenEditor, 'document'>): Extract<ToWebviewMessage, { type: 'document' }> {
     const { document } = editor;
-    const parsed = parseProcessText(document.getText(), document.uri.fsPath);
+    const parsed = engine().parseProcessText(document.getText(), document.uri.fsPath);
     const syntax = parsed.diagnostics.find((d) => d.code === 'json-syntax');
     const error = syntax
       ? { message: syntax.message, line: syntax.range.start.line, character: syntax.range.start.character }
@@ -170,7 +169,7 @@ export class ProcessEditorProvider implements vscode.CustomTextEditorProvider {
     }
     let result: ReturnType<typeof applyOperation>;
     try {
-      result = applyOperation(document.getText(), operation, { formatting: formattingOf(document) });
+      result = engine().applyOperation(document.getText(), operation, { formatting: formattingOf(document) });
     } catch (e) {
       void vscode.window.showErrorMessage(vscode.l10n.t('OFTP2: {0}', (e as Error).message));
       return false;
@@ -220,13 +219,13 @@ function formattingOf(document: vscode.TextDocument): { tabSize: number; insertS
 
 /** The range of a step's object in the text: the start step, or steps[i] by id. */
 export function stepRange(document: vscode.TextDocument, id: string): vscode.Range | undefined {
-  const at = locateStep(document.getText(), id);
+  const at = engine().locateStep(document.getText(), id);
   return at ? new vscode.Range(document.positionAt(at.offset), document.positionAt(at.offset + at.length)) : undefined;
 }
 
 /** The id of the step whose text holds a line (for breakpoints set in the text). */
 export function stepAt(document: vscode.TextDocument, line: number): string | undefined {
-  return stepAtLine(document.getText(), line);
+  return engine().stepAtLine(document.getText(), line);
 }
 
 function stepLine(document: vscode.TextDocument, id: string): number | undefined {

@@ -4,9 +4,9 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import type { TraceSink } from '../oftp/trace';
-import { partnersOf, readProcess } from '../process/runtime';
 import type { SecretResolver } from '../process/secrets';
-import { sendTestFile, type TestClientOptions, type TestClientOutcome } from '../process/test-client';
+import type { TestClientOptions, TestClientOutcome } from '../process/test-client';
+import { engine } from './lazy';
 
 /** Servers started by debug sessions, for the target picker. */
 export interface ListeningServers {
@@ -33,7 +33,7 @@ export function registerTestClient(context: vscode.ExtensionContext, resolveSecr
           if (r.direction === 'event' && label[r.command]) progress.report({ message: label[r.command] });
         };
         try {
-          return await sendTestFile({ ...options, trace: t }, resolveSecret);
+          return await engine().sendTestFile({ ...options, trace: t }, resolveSecret);
         } catch (e) {
           return { ok: false, message: (e as Error).message, result: { ok: false, files: [], sessions: [] } } satisfies TestClientOutcome;
         }
@@ -49,6 +49,7 @@ export function registerTestClient(context: vscode.ExtensionContext, resolveSecr
 
 async function ask(last: Partial<TestClientOptions>, servers: ListeningServers): Promise<TestClientOptions | undefined> {
   // 1. The partner to play, from the workspace's processes.
+  const { readProcess, partnersOf } = engine();
   const processes = await vscode.workspace.findFiles('**/*.oftp2.json', '**/node_modules/**', 200);
   const partnerItems: Array<vscode.QuickPickItem & { processFile: string; partner: string }> = [];
   for (const uri of processes) {

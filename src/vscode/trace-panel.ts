@@ -2,11 +2,10 @@
 // sessions, decoded, filtered and paired. The host keeps the records (TraceStore) and the filtered view; the
 // webview asks for the rows it shows. Saves to and opens `.oftptrace` files.
 import * as vscode from 'vscode';
-import { describeReason } from '../oftp/codec/reasons';
 import type { TraceRecord } from '../oftp/trace';
-import { formatTrace, parseJsonLines, parseTrace } from '../oftp/trace-file';
 import type { TraceFromWebview, TraceRowView, TraceToWebview } from '../oftp/trace-protocol';
 import { TraceStore, type TraceFilter, type TraceRow } from '../oftp/trace-store';
+import { engine } from './lazy';
 
 export class TracePanel implements vscode.WebviewViewProvider {
   static readonly viewId = 'oftp2.trace';
@@ -63,6 +62,7 @@ export class TracePanel implements vscode.WebviewViewProvider {
     const target = uri ?? (await vscode.window.showOpenDialog({ title: vscode.l10n.t('Open OFTP2 trace'), filters: { 'OFTP2 trace': ['oftptrace'], 'JSON lines (oftp2 --trace)': ['jsonl', 'json'] }, canSelectMany: false }))?.[0];
     if (!target) return;
     const text = Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8');
+    const { parseTrace, parseJsonLines } = engine();
     const { records, errors } = target.path.endsWith('.oftptrace') ? parseTrace(text) : parseJsonLines(text);
     this.store.clear();
     for (const r of records) this.store.append(r);
@@ -79,7 +79,7 @@ export class TracePanel implements vscode.WebviewViewProvider {
     }
     const target = await vscode.window.showSaveDialog({ title: vscode.l10n.t('Save OFTP2 trace'), filters: { 'OFTP2 trace': ['oftptrace'] }, defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('.'), `session-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.oftptrace`) });
     if (!target) return;
-    await vscode.workspace.fs.writeFile(target, Buffer.from(formatTrace(this.store.records())));
+    await vscode.workspace.fs.writeFile(target, Buffer.from(engine().formatTrace(this.store.records())));
     void vscode.window.showInformationMessage(vscode.l10n.t('OFTP2: {0} trace records saved to {1}.', this.store.size, vscode.workspace.asRelativePath(target)));
   }
 
@@ -143,7 +143,7 @@ function view(row: TraceRow): TraceRowView {
     summary: r.summary,
     status: row.status,
     ...(row.pair !== undefined ? { pair: row.pair } : {}),
-    ...(r.reason ? { reason: `${r.reason.kind} ${describeReason(r.reason.kind, r.reason.code)}` } : {}),
+    ...(r.reason ? { reason: `${r.reason.kind} ${engine().describeReason(r.reason.kind, r.reason.code)}` } : {}),
   };
 }
 

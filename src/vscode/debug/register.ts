@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../../process/model';
 import { envSecretResolver, secretEnvName, type SecretResolver } from '../../process/secrets';
-import { OftpDebugSession, type OftpLaunchArguments } from './oftp-debug-session';
+import { engine } from '../lazy';
+import type { OftpLaunchArguments } from './oftp-debug-session';
 import { activeProcess, processTarget } from '../process-target';
 
 export const DEBUG_TYPE = 'oftp2';
@@ -116,7 +117,7 @@ export function registerDebugger(context: vscode.ExtensionContext, log: vscode.L
       vscode.DebugConfigurationProviderTriggerKind.Dynamic,
     ),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
-      createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new OftpDebugSession({ resolveSecret })),
+      createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new (engine().OftpDebugSession)({ resolveSecret })),
     }),
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       if (e.session.type !== DEBUG_TYPE) return;
