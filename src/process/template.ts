@@ -23,7 +23,9 @@ export function newProcess(name: string): ProcessFile {
       errorHandling: 'stopProcessOnError',
       myCompany: { name: 'My Company', odetteId: 'O0013MYCOMPANY', password: { secret: 'my-company-password' } },
       tradingPartners: [{ name: 'Partner', odetteId: 'O0013PARTNER', password: { secret: 'partner-password' } }],
-      operation: { type: 'oftp2ServerListen', duplicateCheck: true, acknowledge: 'afterProcessing' },
+      // No signed EERPs on request until My Company has an acknowledgment signing certificate (otherwise the
+      // new file starts with an acknowledge-needs-signing-cert warning).
+      operation: { type: 'oftp2ServerListen', duplicateCheck: true, signedEerpOnRequest: false, acknowledge: 'afterProcessing' },
       position: { x: 40, y: 120 },
     },
     steps: [

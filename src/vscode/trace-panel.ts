@@ -19,6 +19,11 @@ export class TracePanel implements vscode.WebviewViewProvider {
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
+  /** Whether the panel's view is on screen (resolved and visible). */
+  get shown(): boolean {
+    return !!this.view?.visible;
+  }
+
   static register(context: vscode.ExtensionContext): TracePanel {
     const panel = new TracePanel(context);
     context.subscriptions.push(

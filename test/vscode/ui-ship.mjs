@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { openWorkbench, quickOpen, runCommand, screenshot, waitForExtension } from './drive.mjs';
 import { CACHE, MissingTool, ROOT, ensureTools } from './install.mjs';
 import { launchBrowser, onInterrupt } from './code-server.mjs';
+import { runningExtensionsActivation } from './activation.mjs';
 import { VSIX_MAX_BYTES, packageVsix, vsceList, vsixEntries } from './vsix.mjs';
 
 const results = [];
@@ -152,17 +153,6 @@ async function npmStartSteps() {
     rmSync(workspace, { recursive: true, force: true });
     rmSync(join(CACHE, `start-test-browser-${process.pid}`), { recursive: true, force: true });
   }
-}
-
-/** VS Code's activation time of our extension as Developer: Show Running Extensions shows it: load code + call activate (ms). */
-async function runningExtensionsActivation(page) {
-  await runCommand(page, 'Developer: Show Running Extensions');
-  const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'OFTP2 Studio' }).first();
-  await row.waitFor({ timeout: 60_000 });
-  const text = (await row.locator('.activation-time').innerText({ timeout: 60_000 })).trim();
-  const m = /(\d+)\s*ms/.exec(text);
-  assert.ok(m, `an activation time in "${text}"`);
-  return { ms: Number(m[1]), text };
 }
 
 async function vsixSteps() {
