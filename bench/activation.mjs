@@ -11,6 +11,7 @@
 // --vsix measures the packaged extension (npm run package, installed with --install-extension), as users get
 // it; --extension DIR loads another build of the extension from DIR (e.g. a worktree of an older commit, built)
 // to compare. Figures in bench/README.md ("Activation").
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CACHE, ROOT, ensureTools } from '../test/vscode/install.mjs';
@@ -68,6 +69,8 @@ try {
 } finally {
   await stop();
   offInterrupt();
+  // npm run package left the minified build in dist/: back to the development one `npm run build` makes.
+  if (vsix) spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'ignore' });
 }
 const fmt = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -24,6 +24,15 @@ function standIn(): any {
   return new Proxy(function () {}, handler);
 }
 
+test('activation events: only what VS Code cannot derive from contributes', () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  // workspaceContains: the Problems panel lists the workspace's process files without one being opened.
+  // onDebugResolve:oftp2: F5 from a launch.json (debuggers get no implicit event). Commands, the custom editor,
+  // the trace view and the walkthrough activate through the events VS Code derives from their contributions.
+  assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/*.oftp2.json', 'onDebugResolve:oftp2']);
+  assert.ok(manifest.engines.vscode.match(/\^1\.(\d+)/) && Number(manifest.engines.vscode.match(/\^1\.(\d+)/)[1]) >= 74, 'implicit activation events need VS Code 1.74+');
+});
+
 test('activate() registers every contributed command without loading the engine; a command loads it', async () => {
   assert.ok(existsSync(EXTENSION) && existsSync(ENGINE), 'dist/extension.js and dist/engine.js: run npm run build');
   const bundle = readFileSync(EXTENSION, 'utf8');
