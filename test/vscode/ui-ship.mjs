@@ -168,7 +168,12 @@ async function vsixSteps() {
     for (const f of ['package.json', 'package.nls.json', 'dist/extension.js', 'dist/engine.js', 'dist/webview/editor.js', 'dist/webview/editor.css', 'dist/webview/trace.js', 'dist/webview/codicon.ttf', 'schemas/oftp2-process.schema.json', 'syntaxes/oftptrace.tmLanguage.json', 'l10n/bundle.l10n.json', 'media/icon.png', 'media/walkthrough/create.md']) {
       assert.ok(listed.includes(f), `${f} is not in the package`);
     }
-    const stray = listed.filter((f) => /^(src|test|out|node_modules|bench|webview|scripts|examples|\.vscode-test)\/|\.map$|\.ts$|\.vsix$/.test(f));
+    // The README is the extension's page in VS Code: the screenshots it shows travel with it.
+    const images = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    assert.ok(images.length >= 3, `README shows ${images.length} images`);
+    for (const image of images) assert.ok(listed.includes(image), `${image}, shown by README.md, is not in the package`);
+    const screenshots = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/\]\((test\/vscode\/screenshots\/[^)\s]+)\)/g)].map((m) => m[1]);
+    const stray = listed.filter((f) => !screenshots.includes(f) && /^(src|test|out|node_modules|bench|webview|scripts|examples|\.vscode-test)\/|\.map$|\.ts$|\.vsix$/.test(f));
     assert.deepEqual(stray, [], 'files that do not belong in the package');
   });
 
