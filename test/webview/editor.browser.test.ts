@@ -107,11 +107,18 @@ async function open(theme: 'light' | 'dark', extra: ToWebviewMessage[] = []): Pr
 const posted = (page: Page): Promise<FromWebviewMessage[]> => page.evaluate(() => (globalThis as unknown as { __posted: FromWebviewMessage[] }).__posted);
 const clearPosted = (page: Page): Promise<void> => page.evaluate(() => void ((globalThis as unknown as { __posted: unknown[] }).__posted.length = 0));
 const edits = async (page: Page) => (await posted(page)).flatMap((m) => (m.type === 'edit' ? [m.operation] : []));
+async function settledCount(page: Page, selector: string, expected: number): Promise<void> {
+  await page.waitForFunction(([sel, n]) => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll(sel as string).length === n, [selector, expected] as const, { timeout: 10_000 }).catch(() => undefined);
+}
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 
 test('the canvas, forms and edit operations work in a browser', { skip: SKIP }, async () => {
   const page = await open('light', [{ type: 'breakpoints', ids: ['done'] }, { type: 'runState', counts: { start: 4, 'by-type': 4, 'store-forecast': 2 }, paused: ['tag-invoice'] }]);
+  // React Flow mounts the nodes over a few frames (measure, then draw); on a loaded machine the first node can
+  // appear well before the last, so wait for the full count before asserting it.
+  await settledCount(page, '.react-flow__node', process.steps.length + 1);
   assert.equal(await page.locator('.react-flow__node').count(), process.steps.length + 1);
+  await settledCount(page, '.react-flow__edge', process.connections.length);
   assert.equal(await page.locator('.react-flow__edge').count(), process.connections.length);
   assert.equal(await node(page, 'start').locator('.react-flow__handle.target').count(), 0, 'the start step has no input');
   assert.equal(await node(page, 'by-type').locator('.react-flow__handle.source').count(), 3, 'one handle per route output');
