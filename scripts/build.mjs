@@ -33,6 +33,13 @@ const webview = {
   tsconfig: 'webview/tsconfig.json',
 };
 
+// The visual editor is written against React's API (and type-checked with React's types) but bundled with
+// Preact's compatibility layer: 357 KB instead of 553 KB, and the first drawing of a 250-step process about
+// 300 ms sooner in Chromium (bench/editor.mjs), which is most of the gap to the 1 s open target.
+const preact = {
+  alias: { react: 'preact/compat', 'react-dom': 'preact/compat', 'react-dom/client': 'preact/compat/client', 'react/jsx-runtime': 'preact/jsx-runtime' },
+};
+
 // dist/extension.js stays small (VS Code counts its loading in the activation time); the engine goes to
 // dist/engine.js, which src/vscode/lazy.ts requires at run time on first use.
 const engineOnDemand = {
@@ -43,7 +50,7 @@ const engineOnDemand = {
 };
 
 await Promise.all([
-  build({ ...webview, entryPoints: { editor: 'webview/src/editor.tsx' }, outdir: 'dist/webview' }),
+  build({ ...webview, ...preact, entryPoints: { editor: 'webview/src/editor.tsx' }, outdir: 'dist/webview' }),
   build({ ...webview, entryPoints: { trace: 'webview/trace/main.ts' }, outdir: 'dist/webview', tsconfig: 'webview/trace/tsconfig.json' }),
   build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [engineOnDemand] }),
   build({ ...common, entryPoints: ['src/vscode/engine.ts'], outfile: 'dist/engine.js', external: ['vscode'] }),

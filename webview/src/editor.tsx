@@ -71,6 +71,10 @@ function keepUnchanged<T extends { id: string }>(cache: Map<string, { key: strin
  */
 const CULL_ABOVE = 80;
 
+/** When the host last asked for a fit (Arrange), and how long a document arriving after it still gets one. */
+let fitRequestedAt = -Infinity;
+const FIT_WINDOW_MS = 2000;
+
 function startViewport(nodes: ReadonlyArray<{ position: { x: number; y: number } }>): { x: number; y: number; zoom: number } {
   const minX = Math.min(...nodes.map((n) => n.position.x));
   const minY = Math.min(...nodes.map((n) => n.position.y));
@@ -158,6 +162,16 @@ function Canvas({ doc, runCounts, runFailed, paused, breakpoints, selected, setS
     observer.observe(el);
     return () => observer.disconnect();
   }, [flow]);
+
+  // A fit asked for with an edit (Arrange) races the edited document: fit again once that document is drawn.
+  useEffect(() => {
+    if (performance.now() - fitRequestedAt > FIT_WINDOW_MS) return;
+    const frame = requestAnimationFrame(() => {
+      fitRequestedAt = -Infinity;
+      void flow.fitView({ padding: 0.08, maxZoom: 1, duration: 200 });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [process, flow]);
 
   const nodeCache = useRef(new Map<string, { key: string; value: Node<StepNodeData> }>());
   const edgeCache = useRef(new Map<string, { key: string; value: Edge }>());
@@ -483,7 +497,11 @@ function FlowControls({ refObj }: { refObj: { current: { fit: () => void; centre
   const flow = useReactFlow();
   useEffect(() => {
     refObj.current = {
-      fit: () => void flow.fitView({ padding: 0.08, maxZoom: 1, duration: 200 }),
+      fit: () => {
+        fitRequestedAt = performance.now();
+        // After the next paint, so that React Flow's store holds whatever document came with the request.
+        requestAnimationFrame(() => requestAnimationFrame(() => void flow.fitView({ padding: 0.08, maxZoom: 1, duration: 200 })));
+      },
       centre: (id) => {
         const n = flow.getNode(id);
         if (n) void flow.setCenter(n.position.x + 100, n.position.y + 30, { zoom: flow.getZoom(), duration: 200 });
