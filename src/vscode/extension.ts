@@ -142,7 +142,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       const typed = names?.join(',') ?? (await vscode.window.showInputBox({ title: vscode.l10n.t('OFTP2: development certificates'), prompt: vscode.l10n.t('Names of the parties, comma-separated (ours first)'), value: 'my-company,partner', validateInput: (v) => (/^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$/.test(v.replace(/\s/g, '')) ? undefined : 'letters, digits, . _ - separated by commas') }));
       if (!typed) return undefined;
       const parties = typed.replace(/\s/g, '').split(',').map((name) => ({ name }));
-      const dir = vscode.Uri.joinPath(base, 'certs');
+      const dir = await certificateFolder(base, ['ca.pem', 'ca.key', ...parties.flatMap((p) => [`${p.name}.pem`, `${p.name}.key`, `${p.name}.p12`])]);
+      if (!dir) return undefined;
       // The PKCS#12 passphrase goes to secret storage, where process files can refer to it.
       const passphrase = randomBytes(12).toString('base64url');
       await context.secrets.store('dev-certificates-p12', passphrase);
@@ -188,6 +189,28 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Where development certificates go: certs/, unless files of the same names are there already (perhaps the
+ * partner's real ones). Then the user picks: a new folder beside it (the default, nothing lost) or replacing.
+ */
+async function certificateFolder(base: vscode.Uri, names: string[]): Promise<vscode.Uri | undefined> {
+  const certs = vscode.Uri.joinPath(base, 'certs');
+  const taken = [];
+  for (const name of names) if (await exists(vscode.Uri.joinPath(certs, name))) taken.push(name);
+  if (!taken.length) return certs;
+  let n = 2;
+  while (await exists(vscode.Uri.joinPath(base, `certs-${n}`))) n++;
+  const fresh = vscode.Uri.joinPath(base, `certs-${n}`);
+  const choice = await vscode.window.showQuickPick(
+    [
+      { label: vscode.l10n.t('Write them into certs-{0}/', n), description: vscode.l10n.t('keep the files in certs/'), dir: fresh },
+      { label: vscode.l10n.t('Replace the files in certs/'), description: taken.join(', '), dir: certs },
+    ],
+    { title: vscode.l10n.t('OFTP2: certs/ already holds {0}', taken.join(', ')), placeHolder: vscode.l10n.t('Where should the development certificates go?') },
+  );
+  return choice?.dir;
 }
 
 export function deactivate(): void {}

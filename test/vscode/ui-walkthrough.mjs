@@ -134,10 +134,16 @@ export async function runWalkthroughTests() {
       await page.locator('.quick-input-widget', { hasText: 'development certificates' }).waitFor({ timeout: 15_000 });
       await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value === 'my-company,partner', undefined, { timeout: 15_000 });
       await page.locator('.quick-input-widget input').press('Enter');
-
+      // The examples keep certificates in certs/: the command asks where to write, and Enter keeps them (certs-2/).
+      const hadCerts = existsSync(join(workspace, 'certs', 'ca.pem'));
+      if (hadCerts) {
+        await page.locator('.quick-input-widget', { hasText: 'already holds' }).waitFor({ timeout: 15_000 });
+        await page.locator('.quick-input-widget input').press('Enter');
+      }
+      const dir = join(workspace, hadCerts ? 'certs-2' : 'certs');
       await soon(() => {
-        const files = existsSync(join(workspace, 'certs')) ? readdirSync(join(workspace, 'certs')) : [];
-        for (const f of ['my-company.pem', 'partner.pem', 'my-company.p12']) assert.ok(files.some((n) => n.endsWith(f)), `${f} in certs/ (${files.join(', ')})`);
+        const files = existsSync(dir) ? readdirSync(dir) : [];
+        for (const f of ['my-company.pem', 'partner.pem', 'my-company.p12']) assert.ok(files.some((n) => n.endsWith(f)), `${f} in ${dir} (${files.join(', ')})`);
       });
       await ticked('Generate development certificates');
     });

@@ -118,4 +118,34 @@ suite('OFTP2 Studio in a real VS Code', () => {
     for (const f of set.files) assert.ok(existsSync(join(set.dir, f)), `${f} exists`);
     assert.match(readFileSync(join(folder.fsPath, 'certs', 'ca.pem'), 'utf8'), /^-----BEGIN CERTIFICATE-----/);
   });
+
+  test('Generate Development Certificates never overwrites existing files unasked: the default is a new folder, replacing is a choice', async function () {
+    this.timeout(60_000);
+    const folder = vscode.Uri.joinPath(workspace, 'harness-certs-again');
+    const certs = join(folder.fsPath, 'certs');
+    const generate = async (answer: string[]): Promise<{ dir: string } | undefined> => {
+      let done = false;
+      const running = Promise.resolve(vscode.commands.executeCommand('oftp2.generateCertificates', folder, ['our-plant'])).finally(() => (done = true));
+      // Answer the quick pick (if one opens) with the given key presses, as a user would.
+      for (let i = 0; !done && i < 50; i++) {
+        await new Promise((r) => setTimeout(r, 300));
+        if (!done) for (const command of answer) await vscode.commands.executeCommand(command);
+      }
+      return (await running) as { dir: string } | undefined;
+    };
+    const first = await generate([]);
+    assert.equal(first?.dir, certs);
+    const ca = readFileSync(join(certs, 'ca.pem'), 'utf8');
+    const key = readFileSync(join(certs, 'our-plant.key'), 'utf8');
+    // Again, Enter on the pick: a new folder beside; certs/ untouched.
+    const second = await generate(['workbench.action.acceptSelectedQuickOpenItem']);
+    assert.equal(second?.dir, join(folder.fsPath, 'certs-2'));
+    assert.equal(readFileSync(join(certs, 'ca.pem'), 'utf8'), ca);
+    assert.equal(readFileSync(join(certs, 'our-plant.key'), 'utf8'), key);
+    assert.ok(existsSync(join(folder.fsPath, 'certs-2', 'our-plant.p12')));
+    // Again, choosing "Replace": certs/ gets new files.
+    const third = await generate(['workbench.action.quickOpenSelectNext', 'workbench.action.acceptSelectedQuickOpenItem']);
+    assert.equal(third?.dir, certs);
+    assert.notEqual(readFileSync(join(certs, 'ca.pem'), 'utf8'), ca);
+  });
 });

@@ -69,6 +69,7 @@ suite('Walkthrough: Get started with OFTP2 Studio, step by step', () => {
   let steps: WalkthroughStep[];
   let processUri: vscode.Uri;
   let certsBackup: string;
+  let certsBefore: string[] = [];
   let port = 0;
   const started = Date.now();
   const stepNamed = (id: string): WalkthroughStep => {
@@ -95,6 +96,7 @@ suite('Walkthrough: Get started with OFTP2 Studio, step by step', () => {
     Object.assign(process.env, secrets);
     // The certificates step writes into the workspace's certs/, where the examples keep theirs: put them back afterwards.
     certsBackup = mkdtempSync(join(tmpdir(), 'oftp2-walkthrough-certs-'));
+    certsBefore = readdirSync(workspace.fsPath);
     if (existsSync(join(workspace.fsPath, 'certs'))) cpSync(join(workspace.fsPath, 'certs'), certsBackup, { recursive: true });
   });
 
@@ -107,6 +109,7 @@ suite('Walkthrough: Get started with OFTP2 Studio, step by step', () => {
     if (processUri) await vscode.workspace.fs.delete(processUri).then(undefined, () => undefined);
     rmSync(join(workspace.fsPath, 'received', 'O0013WALKPARTNER'), { recursive: true, force: true });
     for (const f of ['my-company.pem', 'my-company.key', 'my-company.p12', 'partner.pem', 'partner.key', 'partner.p12']) rmSync(join(workspace.fsPath, 'certs', f), { force: true });
+    if (!certsBefore.includes('certs-2')) rmSync(join(workspace.fsPath, 'certs-2'), { recursive: true, force: true });
     cpSync(certsBackup, join(workspace.fsPath, 'certs'), { recursive: true });
     rmSync(certsBackup, { recursive: true, force: true });
   });
@@ -171,7 +174,10 @@ suite('Walkthrough: Get started with OFTP2 Studio, step by step', () => {
     this.timeout(120_000);
     const set = (await follow(commandLink(stepNamed('certificates')))) as { dir: string; files: string[] } | undefined;
     assert.ok(set, 'the command returns what it wrote');
-    assert.equal(set.dir, join(workspace.fsPath, 'certs'));
+    // The examples keep their certificates in certs/: the default answer writes beside them and leaves them be.
+    const hadCerts = existsSync(join(certsBackup, 'ca.pem'));
+    assert.equal(set.dir, join(workspace.fsPath, hadCerts ? 'certs-2' : 'certs'));
+    if (hadCerts) for (const f of readdirSync(certsBackup)) assert.deepEqual(readFileSync(join(workspace.fsPath, 'certs', f)), readFileSync(join(certsBackup, f)), `certs/${f} untouched`);
     assert.deepEqual([...set.files].sort(), ['ca.key', 'ca.pem', 'my-company.key', 'my-company.p12', 'my-company.pem', 'partner.key', 'partner.p12', 'partner.pem']);
     for (const f of set.files) {
       const path = join(set.dir, f);
