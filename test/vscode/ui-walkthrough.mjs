@@ -123,7 +123,11 @@ export async function runWalkthroughTests() {
       await clickStep('Set the Odette IDs and passwords', 'Open Visual Editor');
       const editor = await frameWith(page, '.react-flow__node[data-id="start"]');
       await editor.locator('.react-flow__node[data-id="start"]').click({ force: true });
-      await soon(async () => assert.match(await editor.locator('.properties-pane').innerText(), /O0013MYCOMPANY[\s\S]*|My Company/));
+      // The form's text fields hold the IDs (values of the web components, not text of the page).
+      await soon(async () => {
+        const values = await editor.locator('.properties-pane vscode-textfield').evaluateAll((els) => els.map((e) => e.value));
+        for (const id of ['O0013MYCOMPANY', 'O0013PARTNER']) assert.ok(values.includes(id), `${id} in the form (${values.join(', ')})`);
+      });
       await ticked('Set the Odette IDs and passwords');
     });
 
@@ -134,13 +138,15 @@ export async function runWalkthroughTests() {
       await page.locator('.quick-input-widget', { hasText: 'development certificates' }).waitFor({ timeout: 15_000 });
       await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value === 'my-company,partner', undefined, { timeout: 15_000 });
       await page.locator('.quick-input-widget input').press('Enter');
-      // The examples keep certificates in certs/: the command asks where to write, and Enter keeps them (certs-2/).
+      // The examples keep certificates in certs/: the command asks where to write, and Enter keeps them (certs-N/).
       const hadCerts = existsSync(join(workspace, 'certs', 'ca.pem'));
+      let free = 2;
+      while (existsSync(join(workspace, `certs-${free}`))) free++;
       if (hadCerts) {
         await page.locator('.quick-input-widget', { hasText: 'already holds' }).waitFor({ timeout: 15_000 });
         await page.locator('.quick-input-widget input').press('Enter');
       }
-      const dir = join(workspace, hadCerts ? 'certs-2' : 'certs');
+      const dir = join(workspace, hadCerts ? `certs-${free}` : 'certs');
       await soon(() => {
         const files = existsSync(dir) ? readdirSync(dir) : [];
         for (const f of ['my-company.pem', 'partner.pem', 'my-company.p12']) assert.ok(files.some((n) => n.endsWith(f)), `${f} in ${dir} (${files.join(', ')})`);
