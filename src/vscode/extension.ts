@@ -201,7 +201,7 @@ async function certificateFolder(base: vscode.Uri, names: string[]): Promise<vsc
   for (const name of names) if (await exists(vscode.Uri.joinPath(certs, name))) taken.push(name);
   if (!taken.length) return certs;
   let n = 2;
-  while (await exists(vscode.Uri.joinPath(base, `certs-${n}`))) n++;
+  while (n < 1000 && (await exists(vscode.Uri.joinPath(base, `certs-${n}`)))) n++;
   const fresh = vscode.Uri.joinPath(base, `certs-${n}`);
   const choice = await vscode.window.showQuickPick(
     [

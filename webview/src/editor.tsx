@@ -343,6 +343,17 @@ function Canvas({ doc, runCounts, runFailed, paused, breakpoints, selected, setS
   );
 }
 
+/**
+ * The host answers `ready` with the document the page already holds: keep the drawn process (and diagnostics,
+ * if equal) so nothing is recomputed while the first drawing is under way.
+ */
+function sameVersion(old: DocumentMessage | undefined, m: DocumentMessage): DocumentMessage {
+  if (!old?.process || !m.process || old.version !== m.version || old.fileName !== m.fileName) return m;
+  const diagnostics = JSON.stringify(old.diagnostics) === JSON.stringify(m.diagnostics) ? old.diagnostics : m.diagnostics;
+  if (diagnostics === old.diagnostics && old.readOnly === m.readOnly) return old;
+  return { ...m, process: old.process, diagnostics };
+}
+
 /** The document the host put in the page, so the first drawing needs no round trip. */
 function initialDocument(): DocumentMessage | undefined {
   const text = document.getElementById('initial-document')?.textContent;
@@ -379,7 +390,7 @@ function App() {
       switch (m.type) {
         case 'document':
           performance.mark('oftp2:document', { detail: { version: m.version } });
-          setDoc(m);
+          setDoc((old) => sameVersion(old, m));
           break;
         case 'select':
           setSelectedState(new Set(m.ids));
