@@ -22,9 +22,18 @@ export interface TraceRowView {
   reason?: string;
 }
 
+/** Rows per page the panel asks the host for. */
+export const TRACE_PAGE = 200;
+
+/** Where the list will show rows after a reset: the last rows (following new ones), or from a position. */
+export type TraceAt = 'end' | number;
+
 export type TraceToWebview =
-  /** The view changed as a whole (filter, clear, file opened): `total` rows match now. */
-  | { type: 'reset'; total: number; all: number; facets: { sessions: string[]; commands: string[] }; filter: TraceFilter; source?: string }
+  /**
+   * The view changed as a whole (filter, clear, file opened): `total` rows match now. With the page the panel
+   * said it will show (`at` of filter/ready), so the filtered rows are drawn without another round trip.
+   */
+  | { type: 'reset'; total: number; all: number; facets: { sessions: string[]; commands: string[] }; filter: TraceFilter; source?: string; page?: { start: number; rows: TraceRowView[] } }
   /** Rows appended; `total` rows match now. */
   | { type: 'appended'; total: number; all: number; facets?: { sessions: string[]; commands: string[] } }
   /** Rows `start`.. of the filtered view. */
@@ -35,8 +44,8 @@ export type TraceToWebview =
   | { type: 'position'; index: number; position: number };
 
 export type TraceFromWebview =
-  | { type: 'ready' }
-  | { type: 'filter'; filter: TraceFilter }
+  | { type: 'ready'; at?: TraceAt }
+  | { type: 'filter'; filter: TraceFilter; at?: TraceAt }
   /** Rows of the filtered view from `start`. */
   | { type: 'page'; start: number; count: number }
   | { type: 'select'; index: number }

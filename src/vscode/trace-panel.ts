@@ -3,7 +3,7 @@
 // webview asks for the rows it shows. Saves to and opens `.oftptrace` files.
 import * as vscode from 'vscode';
 import type { TraceRecord } from '../oftp/trace';
-import type { TraceFromWebview, TraceRowView, TraceToWebview } from '../oftp/trace-protocol';
+import { TRACE_PAGE, type TraceAt, type TraceFromWebview, type TraceRowView, type TraceToWebview } from '../oftp/trace-protocol';
 import { TraceStore, type TraceFilter, type TraceRow } from '../oftp/trace-store';
 import { engine } from './lazy';
 
@@ -88,25 +88,33 @@ export class TracePanel implements vscode.WebviewViewProvider {
     void vscode.window.showInformationMessage(vscode.l10n.t('OFTP2: {0} trace records saved to {1}.', this.store.size, vscode.workspace.asRelativePath(target)));
   }
 
-  private refilter(): void {
+  private refilter(at?: TraceAt): void {
     this.visible = this.store.query(this.filter);
-    this.post({ type: 'reset', total: this.visible.length, all: this.store.size, facets: this.store.facets(), filter: this.filter, ...(this.source ? { source: this.source } : {}) });
+    let page: { start: number; rows: TraceRowView[] } | undefined;
+    if (at !== undefined && this.visible.length) {
+      const position = at === 'end' ? this.visible.length - 1 : Math.max(0, Math.min(at, this.visible.length - 1));
+      const start = Math.floor(position / TRACE_PAGE) * TRACE_PAGE;
+      page = { start, rows: this.rows(start, TRACE_PAGE) };
+    }
+    this.post({ type: 'reset', total: this.visible.length, all: this.store.size, facets: this.store.facets(), filter: this.filter, ...(this.source ? { source: this.source } : {}), ...(page ? { page } : {}) });
+  }
+
+  private rows(start: number, count: number): TraceRowView[] {
+    return this.visible.slice(start, start + Math.min(count, 500)).map((i) => view(this.store.row(i)!));
   }
 
   private receive(m: TraceFromWebview): void {
     switch (m.type) {
       case 'ready':
-        this.refilter();
+        this.refilter(m.at);
         return;
       case 'filter':
         this.filter = m.filter;
-        this.refilter();
+        this.refilter(m.at);
         return;
-      case 'page': {
-        const rows = this.visible.slice(m.start, m.start + Math.min(m.count, 500)).map((i) => view(this.store.row(i)!));
-        this.post({ type: 'rows', start: m.start, rows });
+      case 'page':
+        this.post({ type: 'rows', start: m.start, rows: this.rows(m.start, m.count) });
         return;
-      }
       case 'select':
       case 'reveal': {
         const row = this.store.row(m.index);

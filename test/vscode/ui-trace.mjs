@@ -42,7 +42,7 @@ function cli(args) {
 }
 
 /** A webview's Playwright frame (iframe.webview > fake.html) whose document has `selector`. */
-async function frameWith(page, selector, timeout = 60_000) {
+export async function frameWith(page, selector, timeout = 60_000) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
     for (const f of page.frames()) {
