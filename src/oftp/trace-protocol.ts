@@ -28,6 +28,13 @@ export const TRACE_PAGE = 200;
 /** Where the list will show rows after a reset: the last rows (following new ones), or from a position. */
 export type TraceAt = 'end' | number;
 
+/** The first position of the page that holds what `at` points to in a view of `total` rows (none if empty). */
+export function tracePageAt(total: number, at: TraceAt): number | undefined {
+  if (total <= 0) return undefined;
+  const position = at === 'end' ? total - 1 : Math.max(0, Math.min(Math.floor(at), total - 1));
+  return Math.floor(position / TRACE_PAGE) * TRACE_PAGE;
+}
+
 export type TraceToWebview =
   /**
    * The view changed as a whole (filter, clear, file opened): `total` rows match now. With the page the panel

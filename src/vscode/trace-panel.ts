@@ -3,7 +3,7 @@
 // webview asks for the rows it shows. Saves to and opens `.oftptrace` files.
 import * as vscode from 'vscode';
 import type { TraceRecord } from '../oftp/trace';
-import { TRACE_PAGE, type TraceAt, type TraceFromWebview, type TraceRowView, type TraceToWebview } from '../oftp/trace-protocol';
+import { TRACE_PAGE, tracePageAt, type TraceAt, type TraceFromWebview, type TraceRowView, type TraceToWebview } from '../oftp/trace-protocol';
 import { TraceStore, type TraceFilter, type TraceRow } from '../oftp/trace-store';
 import { engine } from './lazy';
 
@@ -90,12 +90,8 @@ export class TracePanel implements vscode.WebviewViewProvider {
 
   private refilter(at?: TraceAt): void {
     this.visible = this.store.query(this.filter);
-    let page: { start: number; rows: TraceRowView[] } | undefined;
-    if (at !== undefined && this.visible.length) {
-      const position = at === 'end' ? this.visible.length - 1 : Math.max(0, Math.min(at, this.visible.length - 1));
-      const start = Math.floor(position / TRACE_PAGE) * TRACE_PAGE;
-      page = { start, rows: this.rows(start, TRACE_PAGE) };
-    }
+    const start = at === undefined ? undefined : tracePageAt(this.visible.length, at);
+    const page = start === undefined ? undefined : { start, rows: this.rows(start, TRACE_PAGE) };
     this.post({ type: 'reset', total: this.visible.length, all: this.store.size, facets: this.store.facets(), filter: this.filter, ...(this.source ? { source: this.source } : {}), ...(page ? { page } : {}) });
   }
 
