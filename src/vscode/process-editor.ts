@@ -96,20 +96,11 @@ export class ProcessEditorProvider implements vscode.CustomTextEditorProvider {
 
   private documentMessage(editor: Pick<OpenEditor, 'document'>): Extract<ToWebviewMessage, { type: 'document' }> {
     const { document } = editor;
-    const text = document.getText();
-    const quick = jsonObject(text);
-    if (quick) return { type: 'document', version: document.version, process: quick as ProcessFile, diagnostics: this.diagnostics.editorDiagnostics(document.uri), readOnly: this.readOnly(document), fileName: posix.basename(document.uri.path) };
-    const parsed = engine().parseProcessText(text, document.uri.fsPath);
-    const syntax = parsed.diagnostics.find((d) => d.code === 'json-syntax');
-    const error = syntax
-      ? { message: syntax.message, line: syntax.range.start.line, character: syntax.range.start.character }
-      : parsed.process
-        ? undefined
-        : { message: parsed.diagnostics[0]?.message ?? 'this is not an OFTP2 process file', line: parsed.diagnostics[0]?.range.start.line ?? 0, character: parsed.diagnostics[0]?.range.start.character ?? 0 };
+    const { process, error } = shownProcess(document.getText(), document.uri.fsPath);
     return {
       type: 'document',
       version: document.version,
-      ...(parsed.process && !error ? { process: parsed.process } : {}),
+      ...(process ? { process } : {}),
       ...(error ? { error } : {}),
       diagnostics: this.diagnostics.editorDiagnostics(document.uri),
       readOnly: this.readOnly(document),
@@ -270,15 +261,22 @@ function revealInTextEditors(document: vscode.TextDocument, ids: string[]): void
 }
 
 /**
- * The text as an object when JSON.parse takes it. The runtime reads process files with JSON.parse too, so this
- * is the process the full parse would give, in a fraction of its time (250 steps: about 1 ms instead of 40-80,
- * on every keystroke in the text beside); anything else goes through the full parse for its error position.
+ * The process the canvas shows, or why it cannot. Text that JSON.parse takes as an object is the process: the
+ * runtime reads process files with JSON.parse too, so it is what the full parse would give, in a fraction of
+ * its time (250 steps: about 1 ms instead of 40-80, on every keystroke in the text beside). Anything else goes
+ * through the full parse for its error position.
  */
-function jsonObject(text: string): object | undefined {
+function shownProcess(text: string, file: string): { process?: ProcessFile; error?: { message: string; line: number; character: number } } {
   try {
     const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return { process: value as ProcessFile };
   } catch {
-    return undefined;
+    // Not strict JSON: the full parse says where.
   }
+  const parsed = engine().parseProcessText(text, file);
+  const syntax = parsed.diagnostics.find((d) => d.code === 'json-syntax');
+  if (syntax) return { error: { message: syntax.message, line: syntax.range.start.line, character: syntax.range.start.character } };
+  if (parsed.process) return { process: parsed.process };
+  const first = parsed.diagnostics[0];
+  return { error: { message: first?.message ?? 'this is not an OFTP2 process file', line: first?.range.start.line ?? 0, character: first?.range.start.character ?? 0 } };
 }

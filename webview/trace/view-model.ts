@@ -2,8 +2,8 @@
 // the hex view's rows with the selected field's bytes marked. Unit-tested in Node.
 
 /** Rows per page the panel asks the host for (the host sends the first one with a reset: the same size). */
-export { TRACE_PAGE as PAGE } from '../../src/oftp/trace-protocol';
 import { TRACE_PAGE as PAGE } from '../../src/oftp/trace-protocol';
+export { PAGE };
 
 /** Pages that cover positions [first, last). */
 export function pagesFor(first: number, last: number): number[] {
