@@ -3,12 +3,12 @@
 // (dagre layout, applied as one text edit), and times single canvas edits from the key press to the webview
 // showing the document VS Code changed. Usage (after `npm run build && tsc -p .`): node bench/editor.mjs [runs]
 // Figures go to stdout and bench/results/editor.json.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { openWorkbench, quickOpen, runCommand, waitForExtension } from '../test/vscode/drive.mjs';
 import { ROOT } from '../test/vscode/install.mjs';
+import { machineAtStart, summary, writeResults } from './results.mjs';
 
 const require = createRequire(import.meta.url);
 const { generateProcess } = require(join(ROOT, 'out', 'test', 'helpers', 'big-process.js'));
@@ -29,10 +29,8 @@ async function editorFrame(page, timeout = 60_000) {
   throw new Error('no visual editor webview');
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const summary = (xs) => ({ median: Math.round(median(xs)), min: Math.round(Math.min(...xs)), max: Math.round(Math.max(...xs)), runs: xs.map(Math.round) });
 
-const load = loadavg()[0];
+const machine = machineAtStart();
 const wb = await openWorkbench({ log });
 const { page, workspace } = wb;
 const figures = { steps: STEPS, open: [], openFrameStartToDrawn: [], arrange: [], edit: [], editRoundTrip: [], editLocal: [], openBreakdown: [], openSmall: [], openSmallInWebview: [] };
@@ -149,7 +147,7 @@ try {
 }
 const result = {
   when: new Date().toISOString(),
-  machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load average ${load.toFixed(2)} at the start`,
+  machine,
   steps: STEPS,
   firstOpenOfWindowMs: figures.firstOpenOfWindow,
   openMs: summary(figures.open),
@@ -162,6 +160,4 @@ const result = {
   editDrawnLocallyMs: summary(figures.editLocal),
   openBreakdown: figures.openBreakdown.map((m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v)]))),
 };
-console.log(JSON.stringify(result, null, 2));
-mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench', 'results', 'editor.json'), `${JSON.stringify(result, null, 2)}\n`);
+writeResults('editor', result);

@@ -3,12 +3,12 @@
 // filter from the change to the filtered rows on screen, and a jump to the middle of the list until its rows
 // are drawn. Usage (after `npm run build && tsc -p .`): node bench/trace-panel.mjs [rows] [runs].
 // Figures go to stdout and bench/results/trace-panel.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { openWorkbench, runCommand, waitForExtension } from '../test/vscode/drive.mjs';
 import { ROOT } from '../test/vscode/install.mjs';
+import { machineAtStart, median, summary, writeResults } from './results.mjs';
 import { frameWith } from '../test/vscode/ui-trace.mjs';
 
 const require = createRequire(import.meta.url);
@@ -17,10 +17,8 @@ const { formatTrace } = require(join(ROOT, 'out', 'src', 'oftp', 'trace-file.js'
 const ROWS = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 5);
 const log = (m) => console.log(`[bench:trace-panel] ${m}`);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const summary = (xs) => ({ median: Math.round(median(xs)), min: Math.round(Math.min(...xs)), max: Math.round(Math.max(...xs)), runs: xs.map(Math.round) });
 
-const load = loadavg()[0];
+const machine = machineAtStart();
 const name = `bench-${ROWS}.oftptrace`;
 const wb = await openWorkbench({ log, prepare: (workspace) => writeFileSync(join(workspace, name), formatTrace(traceRecords(ROWS))) });
 const { page, workspace } = wb;
@@ -106,13 +104,11 @@ try {
 }
 const result = {
   when: new Date().toISOString(),
-  machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load average ${load.toFixed(2)} at the start`,
+  machine,
   rows: ROWS,
   openMs: summary(figures.open),
   openRowsPerSecond: Math.round(ROWS / (median(figures.open) / 1000)),
   filterMs: Object.fromEntries(Object.entries(figures.filters).map(([k, v]) => [k, summary(v)])),
   jumpToMiddleMs: summary(figures.jump),
 };
-console.log(JSON.stringify(result, null, 2));
-mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench', 'results', 'trace-panel.json'), `${JSON.stringify(result, null, 2)}\n`);
+writeResults('trace-panel', result);
