@@ -166,6 +166,26 @@ test('the canvas, forms and edit operations work in a browser', { skip: SKIP }, 
   await page.close();
 });
 
+test('a document arriving while a field is being typed in keeps what is typed, unless that field changed', { skip: SKIP }, async () => {
+  const page = await open('light');
+  await node(page, 'store-forecast').click();
+  const folder = page.locator('vscode-textfield[aria-label="Folder"] input');
+  await folder.fill('received/half-typed');
+  const send = (version: number, p: ProcessFile) => page.evaluate((msg) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(msg, '*'), { type: 'document', version, process: p, diagnostics, readOnly: false, fileName: 'forecasts-and-invoices.oftp2.json' } as ToWebviewMessage);
+  // Another step renamed (an edit elsewhere): the folder field is left as typed.
+  const renamed = structuredClone(process);
+  renamed.steps[0]!.name = 'Renamed elsewhere';
+  await send(2, renamed);
+  await page.locator('.react-flow__node', { hasText: 'Renamed elsewhere' }).waitFor();
+  assert.equal(await folder.inputValue(), 'received/half-typed');
+  // The folder itself changed in the document (undo, the text beside): the field shows the document's value.
+  const moved = structuredClone(renamed);
+  (moved.steps[1] as unknown as { folder: string }).folder = 'received/elsewhere';
+  await send(3, moved);
+  await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document.querySelector('vscode-textfield[aria-label="Folder"]')?.value === 'received/elsewhere', undefined, { timeout: 10_000 });
+  await page.close();
+});
+
 test('dark theme and the error state', { skip: SKIP }, async () => {
   const page = await open('dark');
   await node(page, 'for-us').click();

@@ -26,13 +26,23 @@ declare module 'react' {
 
 type El = HTMLElement & { value?: string; checked?: boolean; disabled?: boolean; open?: boolean };
 
-/** Sets element properties and a change listener after each render. */
+/**
+ * Sets element properties and a change listener after each render. While the user is in the control, a
+ * property whose value has not changed since it was last set is left alone: a document arriving for another
+ * reason (diagnostics, an edit elsewhere) must not wipe what they are typing.
+ */
 function useElement(props: Record<string, unknown>, onChange?: (el: El) => void, event = 'change') {
   const ref = useRef<El>(null);
+  const applied = useRef(new Map<string, unknown>());
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    for (const [k, v] of Object.entries(props)) if ((el as unknown as Record<string, unknown>)[k] !== v) (el as unknown as Record<string, unknown>)[k] = v;
+    const focused = document.activeElement === el;
+    for (const [k, v] of Object.entries(props)) {
+      const typing = focused && applied.current.has(k) && applied.current.get(k) === v;
+      applied.current.set(k, v);
+      if (!typing && (el as unknown as Record<string, unknown>)[k] !== v) (el as unknown as Record<string, unknown>)[k] = v;
+    }
   });
   useEffect(() => {
     const el = ref.current;
