@@ -6,10 +6,11 @@
 //   use, a few minutes), on 127.0.0.1 at a free port, with the extension loaded from this folder. Prints the
 //   address to open and runs until Ctrl-C.
 //
-// The sample opens in the visual editor because the workbench URL asks for it (payload `openFile`) and the user
-// settings of this code-server associate *.oftp2.json with the visual editor (`workbench.editorAssociations`):
-// with an association VS Code waits until the extensions are registered before it picks the editor; without
-// one, a file opened on start goes to the text editor while code-server is still scanning the extension.
+// The sample opens in the visual editor: the workbench URL (or `code`'s arguments) names it, and the extension,
+// told by OFTP2_STUDIO_OPEN, shows it in the visual editor when it activates. On a fresh profile VS Code may open
+// a file named at start before it has read the extension's custom editor, and so in the text editor; the
+// extension then replaces that tab. (`workbench.editorAssociations` alone does not prevent it: VS Code waits for
+// the extensions only for file patterns it cached in an earlier session of the same profile.)
 //
 // Options: --web (code-server even when `code` is on the PATH; also OFTP2_START_WEB=1), --workspace DIR (another
 // folder than examples/, whose forecasts-and-invoices.oftp2.json then opens; the tests use a copy);
@@ -47,7 +48,8 @@ if (!existsSync(sample)) {
   console.error(`[start] ${sample} is missing`);
   process.exit(1);
 }
-const env = { ...EXAMPLE_SECRETS, ...process.env };
+// OFTP2_STUDIO_OPEN: the extension shows the sample in the visual editor once it is up (src/vscode/extension.ts).
+const env = { ...EXAMPLE_SECRETS, ...process.env, OFTP2_STUDIO_OPEN: sample };
 
 const desktop = !web && spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0;
 if (desktop) {
@@ -73,8 +75,8 @@ async function startWeb() {
   Object.assign(process.env, env);
   const port = process.env.OFTP2_START_PORT ? Number(process.env.OFTP2_START_PORT) : undefined;
   const server = await startCodeServer({ runDir: claim.dir, log, ...(port ? { port } : {}) });
-  // Process files open in the visual editor, also the one opened on start (see the top of this file). The
-  // workbench reads the user settings when the page loads, so before the address is printed is early enough.
+  // Process files open in the visual editor, also those VS Code restores when the page is reloaded. The workbench
+  // reads the user settings when the page loads, so before the address is printed is early enough.
   const settings = JSON.parse(readFileSync(server.settingsFile, 'utf8'));
   settings['workbench.editorAssociations'] = { '*.oftp2.json': 'oftp2.processEditor' };
   writeFileSync(server.settingsFile, JSON.stringify(settings, null, 1));

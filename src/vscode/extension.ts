@@ -18,6 +18,8 @@ export interface ExtensionApi {
   editor: ProcessEditorProvider;
   debug: DebugEvents;
   trace: TracePanel;
+  /** Shows a process file in the visual editor; a text editor tab of it is replaced in place. */
+  showInVisualEditor(file: string): Promise<void>;
 }
 
 
@@ -179,7 +181,25 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       }
     }),
   );
-  return { diagnostics, editor: provider, debug, trace };
+  // `npm start` names the sample: see showInVisualEditor.
+  const startFile = process.env.OFTP2_STUDIO_OPEN;
+  if (startFile) void showInVisualEditor(startFile);
+  return { diagnostics, editor: provider, debug, trace, showInVisualEditor };
+}
+
+/**
+ * Shows a process file in the visual editor, in place of a text editor tab of it. `npm start` names its sample in
+ * OFTP2_STUDIO_OPEN for this: VS Code opens a file named at window start before it has read the extensions'
+ * custom editors on a fresh profile, so the sample may already sit in a text editor.
+ */
+async function showInVisualEditor(file: string): Promise<void> {
+  const uri = vscode.Uri.file(file);
+  // The variable reaches every window of that VS Code: only the one with the sample's folder shows it.
+  if (!vscode.workspace.getWorkspaceFolder(uri) || !(await exists(uri))) return;
+  const textTabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
+  const column = textTabs[0]?.group.viewColumn;
+  await vscode.commands.executeCommand('vscode.openWith', uri, ProcessEditorProvider.viewType, { viewColumn: column, preview: false });
+  if (textTabs.length) await vscode.window.tabGroups.close(textTabs);
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {

@@ -75,17 +75,20 @@ const alive = (pid) => {
 };
 
 async function npmStartSteps() {
-  await step('npm start with a desktop `code` on the PATH runs code --extensionDevelopmentPath=<repo> <repo>/examples <sample>', async () => {
+  await step('npm start with a desktop `code` on the PATH runs code --extensionDevelopmentPath=<repo> <repo>/examples <sample>, naming the sample in OFTP2_STUDIO_OPEN', async () => {
     const bin = mkdtempSync(join(tmpdir(), 'oftp2-fake-code-'));
     try {
       const record = join(bin, 'args.json');
       // A stand-in for VS Code's launcher: answers --version, records the arguments of the real call.
-      writeFileSync(join(bin, 'code'), `#!/usr/bin/env node\nif (process.argv[2] === '--version') process.exit(0);\nrequire('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify(process.argv.slice(2)));\n`);
+      writeFileSync(join(bin, 'code'), `#!/usr/bin/env node\nif (process.argv[2] === '--version') process.exit(0);\nrequire('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ args: process.argv.slice(2), open: process.env.OFTP2_STUDIO_OPEN }));\n`);
       chmodSync(join(bin, 'code'), 0o755);
       const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, OFTP2_START_WEB: '' }, timeout: 60_000 });
       assert.equal(r.status, 0, `exit ${r.status}: ${r.stdout}${r.stderr}`);
       assert.ok(existsSync(record), `code was not called: ${r.stdout}${r.stderr}`);
-      assert.deepEqual(JSON.parse(readFileSync(record, 'utf8')), [`--extensionDevelopmentPath=${ROOT}`, join(ROOT, 'examples'), join(ROOT, 'examples', SAMPLE)]);
+      const called = JSON.parse(readFileSync(record, 'utf8'));
+      assert.deepEqual(called.args, [`--extensionDevelopmentPath=${ROOT}`, join(ROOT, 'examples'), join(ROOT, 'examples', SAMPLE)]);
+      // The extension shows the sample in the visual editor even if VS Code opened it as text before it knew the editor.
+      assert.equal(called.open, join(ROOT, 'examples', SAMPLE));
     } finally {
       rmSync(bin, { recursive: true, force: true });
     }
@@ -124,10 +127,29 @@ async function npmStartSteps() {
       await step('the address shows the sample process in the visual editor, canvas drawn', async () => {
         browser = await launchBrowser({ runDir: join(CACHE, `start-test-browser-${process.pid}`) });
         const { page } = browser;
+        const problems = [];
+        page.on('console', (m) => m.type() === 'error' && problems.push(m.text().slice(0, 300)));
+        page.on('pageerror', (e) => problems.push(String(e).slice(0, 300)));
+        const began = Date.now();
+        const phases = [];
+        const phase = (name) => phases.push(`${name} ${Date.now() - began} ms`);
         await page.goto(url, { waitUntil: 'commit', timeout: 180_000 });
         await page.locator('.monaco-workbench').waitFor({ timeout: 180_000 });
+        phase('workbench');
         await page.locator('.tab.active', { hasText: SAMPLE }).waitFor({ timeout: 120_000 });
-        await canvasWith(page, nodesOf(join(workspace, SAMPLE)));
+        phase('tab');
+        try {
+          await canvasWith(page, nodesOf(join(workspace, SAMPLE)));
+        } catch (e) {
+          await screenshot(page, 'npm-start-failure', { dir: join(CACHE, 'failures') }).catch(() => {});
+          const frames = await Promise.all(page.frames().map(async (f) => `${f.url().slice(0, 120)} :: ${await f.evaluate(() => document.body?.innerText.slice(0, 300)).catch((x) => String(x).slice(0, 100))}`));
+          log(`frames:\n${frames.join('\n')}`);
+          log(`editor area: ${await page.locator('.part.editor').innerText().catch(() => '?')}`.slice(0, 1500));
+          log(`phases: ${phases.join(', ')}; console errors:\n${problems.join('\n')}`);
+          throw e;
+        }
+        phase('canvas');
+        log(`phases: ${phases.join(', ')}`);
         assert.equal(await page.locator('.editor-group-container.active .monaco-editor').count(), 0, 'the sample opened in the text editor, not the visual editor');
         await screenshot(page, 'npm-start');
       });

@@ -109,6 +109,22 @@ suite('OFTP2 Studio in a real VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  test('a process open in a text editor is shown in the visual editor in its place (npm start\'s sample)', async () => {
+    const file = vscode.Uri.joinPath(workspace, 'processes', 'inbound-edi.oftp2.json');
+    // As VS Code opens a file named at window start before it knows the custom editor: a plain text editor.
+    await vscode.window.showTextDocument(file, { preview: false });
+    const isText = (t: vscode.Tab) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === file.toString();
+    assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter(isText).length, 1, 'the text tab to replace');
+    await api.showInVisualEditor(file.fsPath);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    assert.deepEqual(tabs.filter(isText).map((t) => t.label), [], 'the text tab is gone');
+    const custom = tabs.filter((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === file.toString());
+    assert.equal(custom.length, 1, 'one visual editor tab');
+    assert.equal(custom[0].isActive, true);
+    await eventually('the editor provider to hold the document', () => api.editor.editorsFor(file).length > 0);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('Generate Development Certificates writes a CA and each party\'s PEM, key and PKCS#12', async () => {
     const folder = vscode.Uri.joinPath(workspace, 'harness-certs');
     const set = (await vscode.commands.executeCommand('oftp2.generateCertificates', folder, ['our-plant', 'supplier'])) as { dir: string; files: string[] } | undefined;
