@@ -11,6 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { EditorDiagnostic, FromWebviewMessage, ToWebviewMessage } from '../../src/process/editor-protocol';
 import type { ProcessFile } from '../../src/process/model';
 import { ROOT } from '../helpers/cli';
+import { generateProcess } from '../helpers/big-process';
+import { handlesOf, safeOutputs, allSteps } from '../../webview/src/graph';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install -y chromium): browser smoke test skipped`;
@@ -89,7 +91,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function open(theme: 'light' | 'dark', extra: ToWebviewMessage[] = []): Promise<Page> {
+async function open(theme: 'light' | 'dark', extra: ToWebviewMessage[] = [], shown: ProcessFile = process, beforeDocument?: (page: Page) => Promise<void>): Promise<Page> {
   const file = join(dir, `editor-${theme}.html`);
   writeFileSync(file, pageHtml(theme));
   const page = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
@@ -97,7 +99,8 @@ async function open(theme: 'light' | 'dark', extra: ToWebviewMessage[] = []): Pr
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(pathToFileURL(file).href);
   await page.waitForFunction(() => (globalThis as unknown as { __posted: FromWebviewMessage[] }).__posted.some((m) => m.type === 'ready'));
-  const doc: ToWebviewMessage = { type: 'document', version: 1, process, diagnostics, readOnly: false, fileName: 'forecasts-and-invoices.oftp2.json' };
+  await beforeDocument?.(page);
+  const doc: ToWebviewMessage = { type: 'document', version: 1, process: shown, diagnostics: shown === process ? diagnostics : [], readOnly: false, fileName: 'forecasts-and-invoices.oftp2.json' };
   for (const m of [doc, ...extra]) await page.evaluate((msg) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(msg, '*'), m);
   await page.locator('.react-flow__node').first().waitFor();
   assert.deepEqual(errors, [], 'no script errors');
@@ -202,5 +205,60 @@ test('dark theme and the error state', { skip: SKIP }, async () => {
   await page.locator('.invalid vscode-button').click();
   assert.deepEqual(await posted(page), [{ type: 'openAsText' }]);
   await page.screenshot({ path: join(SHOTS, 'visual-editor-browser-error-dark.png') });
+  await page.close();
+});
+
+test('each handle sits where handlesOf tells React Flow it is (so edges and culling need no measuring)', { skip: SKIP }, async () => {
+  for (const theme of ['light', 'dark'] as const) {
+    const page = await open(theme);
+    await settledCount(page, '.react-flow__node', process.steps.length + 1);
+    // Each handle's box relative to its node's box, in flow units (the canvas may be zoomed to fit).
+    // (Page code as a string: the tests compile without the DOM library.)
+    const drawn = (await page.evaluate(`(() => {
+      const zoom = new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')).transform).a;
+      return [...document.querySelectorAll('.react-flow__node')].map((n) => {
+        const r = n.getBoundingClientRect();
+        return {
+          id: n.dataset.id,
+          handles: [...n.querySelectorAll('.react-flow__handle')].map((h) => {
+            const b = h.getBoundingClientRect();
+            return { id: h.dataset.handleid, x: (b.left - r.left) / zoom, y: (b.top - r.top) / zoom, width: b.width / zoom, height: b.height / zoom };
+          }),
+        };
+      });
+    })()`)) as Array<{ id: string; handles: Array<{ id: string; x: number; y: number; width: number; height: number }> }>;
+    assert.equal(drawn.length, process.steps.length + 1);
+    for (const { id, handles } of drawn) {
+      const step = allSteps(process).find((s) => s.id === id)!;
+      const expected = handlesOf(step.type, safeOutputs(step));
+      assert.deepEqual(handles.map((h) => h.id).sort(), expected.map((h) => h.id).sort(), `${id}: handles`);
+      for (const h of handles) {
+        const e = expected.find((x) => x.id === h.id)!;
+        for (const k of ['x', 'y', 'width', 'height'] as const) assert.ok(Math.abs(h[k] - e[k]) < 0.5, `${theme} ${id}.${h.id}.${k}: drawn ${h[k].toFixed(2)}, handlesOf ${e[k]}`);
+      }
+    }
+    await page.close();
+  }
+});
+
+test('a 250-step process is culled from the first frame: only the steps in view are ever created', { skip: SKIP }, async () => {
+  const big = generateProcess(250);
+  // Count every step node the page ever adds, from before the document arrives.
+  const page = await open('light', [], big, (p) => p.evaluate(`(() => {
+    window.__added = 0;
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n.classList?.contains('react-flow__node')) window.__added++;
+    }).observe(document, { subtree: true, childList: true });
+  })()`));
+  await page.waitForFunction(() => performance.getEntriesByName('oftp2:drawn').length > 0, undefined, { timeout: 30_000 });
+  await page.waitForTimeout(500);
+  const { added, shown, edges } = (await page.evaluate(`({
+    added: window.__added,
+    shown: document.querySelectorAll('.react-flow__node').length,
+    edges: document.querySelectorAll('.react-flow__edge').length,
+  })`)) as { added: number; shown: number; edges: number };
+  assert.ok(shown > 0 && shown < 60, `${shown} steps in view`);
+  assert.ok(edges > 0, 'the edges between the steps in view are drawn');
+  assert.equal(added, shown, `${added} step nodes created for ${shown} in view`);
   await page.close();
 });

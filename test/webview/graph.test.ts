@@ -17,6 +17,11 @@ test('every step is a node with one handle per output; every connection an edge 
   assert.equal(nodes.length, process.steps.length + 1);
   const route = nodes.find((n) => n.id === 'by-type')!;
   assert.deepEqual(route.data.outputs, ['DELFOR', 'INVOIC', 'default']);
+  // The handles React Flow is given: the input on the left, the outputs top to bottom on the right.
+  assert.deepEqual(route.handles.map((h) => `${h.type}:${h.id}:${h.position}`), ['target:in:left', 'source:DELFOR:right', 'source:INVOIC:right', 'source:default:right']);
+  assert.deepEqual(route.handles.slice(1).map((h) => h.y + h.height / 2), [18, 38, 58]);
+  assert.equal(route.handles[0]!.y + route.handles[0]!.height / 2, route.height / 2);
+  assert.deepEqual(nodes.find((n) => n.id === 'start')!.handles.map((h) => h.type), ['source', 'source'], 'the start step has no input');
   assert.equal(route.selected, true);
   assert.equal(nodes.find((n) => n.id === 'start')!.deletable, false);
   assert.equal(nodes.find((n) => n.id === 'done')!.data.breakpoint, true);

@@ -55,6 +55,35 @@ export function outputHandleTop(index: number, count: number): number {
   return (h - used) / 2 + index * OUTPUT_ROW + OUTPUT_ROW / 2;
 }
 
+/** A handle's square (editor.css: 9 px and a 1 px border), centred on the node's left or right edge. */
+export const HANDLE_SIZE = 11;
+
+/** Structurally an @xyflow/react NodeHandle: where a handle sits in its node's box. */
+export interface FlowHandle {
+  id: string;
+  type: 'source' | 'target';
+  position: 'left' | 'right';
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The handles of a step as the canvas draws them (the node's box is their containing block, editor.css).
+ * Given to React Flow up front so it need not measure a node before drawing its edges, and so it culls a large
+ * process from the first frame instead of first drawing every step to measure it.
+ */
+export function handlesOf(type: StepType, outputs: readonly string[]): FlowHandle[] {
+  const h = nodeHeight(outputs.length);
+  const half = HANDLE_SIZE / 2;
+  const box = { width: HANDLE_SIZE, height: HANDLE_SIZE };
+  return [
+    ...(type === 'start' ? [] : [{ id: TARGET_HANDLE, type: 'target' as const, position: 'left' as const, x: -half, y: h / 2 - half, ...box }]),
+    ...outputs.map((id, i) => ({ id, type: 'source' as const, position: 'right' as const, x: NODE_WIDTH - half, y: outputHandleTop(i, outputs.length) - half, ...box })),
+  ];
+}
+
 export interface DiagnosticCounts {
   errors: number;
   warnings: number;
@@ -86,6 +115,7 @@ export interface FlowNode {
   deletable: boolean;
   width: number;
   height: number;
+  handles: FlowHandle[];
   ariaLabel: string;
 }
 
@@ -160,6 +190,7 @@ export function toFlowNodes(process: ProcessFile, state: RenderState): FlowNode[
       deletable: step.type !== 'start' && !state.readOnly,
       width: NODE_WIDTH,
       height: nodeHeight(outputs.length),
+      handles: handlesOf(step.type, outputs),
       ariaLabel: `${meta.label} step ${step.name ?? step.id}${problems ? `, ${problems} problem${problems > 1 ? 's' : ''}` : ''}`,
     };
   });
