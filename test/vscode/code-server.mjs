@@ -58,6 +58,8 @@ export async function startCodeServer({ runDir = join(CACHE, 'run'), log = () =>
   rmSync(join(runDir, 'extensions'), { recursive: true, force: true });
   for (const d of [join(udd, 'User'), join(xdg, 'config'), join(xdg, 'data'), join(xdg, 'cache'), join(runDir, 'extensions')]) mkdirSync(d, { recursive: true });
   // Telemetry, AI features, update checks, tips and workspace trust off: nothing on screen but the workbench.
+  // Auto save off, as on the desktop: VS Code for the browser saves a second after each change by default, which
+  // made the tests' "changed but not saved" checks race it (CI caught the text editor's edit saved).
   copyFileSync(join(HERE, 'settings.json'), join(udd, 'User', 'settings.json'));
   if (vsix) {
     // As a user installs a VSIX: `code-server --install-extension`, into this run's own extensions folder.
