@@ -12,6 +12,7 @@ import type { EditorDiagnostic, FromWebviewMessage, ToWebviewMessage } from '../
 import type { ProcessFile } from '../../src/process/model';
 import { ROOT } from '../helpers/cli';
 import { generateProcess } from '../helpers/big-process';
+import { layoutProcess } from '../../src/process/layout';
 import { handlesOf, safeOutputs, allSteps } from '../../webview/src/graph';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -260,5 +261,33 @@ test('a 250-step process is culled from the first frame: only the steps in view 
   assert.ok(shown > 0 && shown < 60, `${shown} steps in view`);
   assert.ok(edges > 0, 'the edges between the steps in view are drawn');
   assert.equal(added, shown, `${added} step nodes created for ${shown} in view`);
+  await page.close();
+});
+
+test('Arrange on a culled 250-step process fits the arranged steps into view', { skip: SKIP }, async () => {
+  const big = generateProcess(250);
+  const page = await open('light', [], big);
+  await page.waitForFunction(() => performance.getEntriesByName('oftp2:drawn').length > 0, undefined, { timeout: 30_000 });
+  // What the host sends for Arrange: a fit request, and the document with every step at its laid-out place,
+  // most of them far from where the canvas is looking.
+  const at = layoutProcess(big);
+  const arranged = structuredClone(big);
+  arranged.start.position = at[arranged.start.id];
+  for (const step of arranged.steps) step.position = at[step.id];
+  await page.evaluate((msgs) => { for (const m of msgs) (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'); }, [{ type: 'fit' }, { type: 'document', version: 2, process: arranged, diagnostics: [], readOnly: false, fileName: 'big.oftp2.json' }] satisfies ToWebviewMessage[]);
+  const view = async () => (await page.evaluate(`({
+    zoom: new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')).transform).a,
+    shown: document.querySelectorAll('.react-flow__node').length,
+  })`)) as { zoom: number; shown: number };
+  const end = Date.now() + 10_000;
+  let v = await view();
+  while (Date.now() < end && v.zoom === 1) {
+    await page.waitForTimeout(100);
+    v = await view();
+  }
+  assert.ok(v.zoom < 1, `zoomed out to fit (zoom ${v.zoom})`);
+  await page.waitForTimeout(400);
+  v = await view();
+  assert.ok(v.shown >= 20, `${v.shown} arranged steps in view`);
   await page.close();
 });

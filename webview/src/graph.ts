@@ -115,6 +115,8 @@ export interface FlowNode {
   deletable: boolean;
   width: number;
   height: number;
+  /** The size React Flow would measure: given, so it counts steps it never drew (culled) as measured, and fits. */
+  measured: { width: number; height: number };
   handles: FlowHandle[];
   ariaLabel: string;
 }
@@ -190,6 +192,7 @@ export function toFlowNodes(process: ProcessFile, state: RenderState): FlowNode[
       deletable: step.type !== 'start' && !state.readOnly,
       width: NODE_WIDTH,
       height: nodeHeight(outputs.length),
+      measured: { width: NODE_WIDTH, height: nodeHeight(outputs.length) },
       handles: handlesOf(step.type, outputs),
       ariaLabel: `${meta.label} step ${step.name ?? step.id}${problems ? `, ${problems} problem${problems > 1 ? 's' : ''}` : ''}`,
     };
