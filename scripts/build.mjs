@@ -50,7 +50,8 @@ const engineOnDemand = {
 };
 
 await Promise.all([
-  build({ ...webview, ...preact, entryPoints: { editor: 'webview/src/editor.tsx' }, outdir: 'dist/webview' }),
+  // elements.js: the form controls, which the editor page loads after its first drawing (webview/src/elements.ts).
+  build({ ...webview, ...preact, entryPoints: { editor: 'webview/src/editor.tsx', elements: 'webview/src/elements.ts' }, outdir: 'dist/webview' }),
   build({ ...webview, entryPoints: { trace: 'webview/trace/main.ts' }, outdir: 'dist/webview', tsconfig: 'webview/trace/tsconfig.json' }),
   build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [engineOnDemand] }),
   build({ ...common, entryPoints: ['src/vscode/engine.ts'], outfile: 'dist/engine.js', external: ['vscode'] }),

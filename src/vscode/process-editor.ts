@@ -200,7 +200,7 @@ export class ProcessEditorProvider implements vscode.CustomTextEditorProvider {
 <body>
 <div id="root"></div>
 <script type="application/json" id="initial-document">${JSON.stringify(initial).replace(/</g, '\\u003c')}</script>
-<script nonce="${nonce}" src="${uri('editor.js')}"></script>
+<script nonce="${nonce}" src="${uri('editor.js')}" data-elements="${uri('elements.js')}"></script>
 </body>
 </html>`;
   }

@@ -187,7 +187,7 @@ async function vsixSteps() {
     // vsce renames README.md, LICENSE and CHANGELOG.md inside the package.
     const renamed = { 'README.md': 'readme.md', LICENSE: 'LICENSE.txt', 'CHANGELOG.md': 'changelog.md' };
     assert.deepEqual(inside.sort(), listed.map((f) => renamed[f] ?? f).sort());
-    for (const f of ['package.json', 'package.nls.json', 'dist/extension.js', 'dist/engine.js', 'dist/webview/editor.js', 'dist/webview/editor.css', 'dist/webview/trace.js', 'dist/webview/codicon.ttf', 'schemas/oftp2-process.schema.json', 'syntaxes/oftptrace.tmLanguage.json', 'l10n/bundle.l10n.json', 'media/icon.png', 'media/walkthrough/create.md']) {
+    for (const f of ['package.json', 'package.nls.json', 'dist/extension.js', 'dist/engine.js', 'dist/webview/editor.js', 'dist/webview/elements.js', 'dist/webview/editor.css', 'dist/webview/trace.js', 'dist/webview/codicon.ttf', 'schemas/oftp2-process.schema.json', 'syntaxes/oftptrace.tmLanguage.json', 'l10n/bundle.l10n.json', 'media/icon.png', 'media/walkthrough/create.md']) {
       assert.ok(listed.includes(f), `${f} is not in the package`);
     }
     // The README is the extension's page in VS Code: the screenshots it shows travel with it.

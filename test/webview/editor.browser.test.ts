@@ -68,7 +68,7 @@ function pageHtml(theme: 'light' | 'dark'): string {
 window.__posted = []; window.__state = undefined;
 window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
 </script></head>
-<body class="vscode-${theme}"><div id="root"></div><script src="${dist}/editor.js"></script></body></html>`;
+<body class="vscode-${theme}"><div id="root"></div><script src="${dist}/editor.js" data-elements="${dist}/elements.js"></script></body></html>`;
 }
 
 const diagnostics: EditorDiagnostic[] = [
@@ -242,11 +242,15 @@ test('each handle sits where handlesOf tells React Flow it is (so edges and cull
   }
 });
 
-test('a 250-step process is culled from the first frame: only the steps in view are ever created', { skip: SKIP }, async () => {
+test('a 250-step process is culled from the first frame: only the steps in view are ever created; the form controls load after', { skip: SKIP }, async () => {
   const big = generateProcess(250);
   // Count every step node the page ever adds, from before the document arrives.
   const page = await open('light', [], big, (p) => p.evaluate(`(() => {
     window.__added = 0;
+    // Whether the form controls were defined when the canvas was first drawn (they load after it).
+    new PerformanceObserver((list) => {
+      if (list.getEntriesByName('oftp2:drawn').length && window.__controlsAtDrawn === undefined) window.__controlsAtDrawn = !!customElements.get('vscode-textfield');
+    }).observe({ type: 'mark' });
     new MutationObserver((records) => {
       for (const r of records) for (const n of r.addedNodes) if (n.classList?.contains('react-flow__node')) window.__added++;
     }).observe(document, { subtree: true, childList: true });
@@ -261,6 +265,8 @@ test('a 250-step process is culled from the first frame: only the steps in view 
   assert.ok(shown > 0 && shown < 60, `${shown} steps in view`);
   assert.ok(edges > 0, 'the edges between the steps in view are drawn');
   assert.equal(added, shown, `${added} step nodes created for ${shown} in view`);
+  assert.equal(await page.evaluate('window.__controlsAtDrawn'), false, 'the form controls load after the canvas is drawn');
+  await page.waitForFunction(`!!customElements.get('vscode-textfield') && !!customElements.get('vscode-button')`, undefined, { timeout: 10_000 });
   await page.close();
 });
 

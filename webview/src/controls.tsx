@@ -1,13 +1,39 @@
 // The one place that knows the form controls are @vscode-elements/elements web components: small React
 // adapters that set their properties and listen to their `change` events, so swapping the kit costs this file.
 import { useEffect, useRef, type ReactNode } from 'react';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-label/index.js';
-import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+
+/** elements.js (elements.ts: the controls' definitions) as the page names it, once known; and whether it is on its way. */
+let controls: { src: string; nonce: string } | undefined;
+let controlsRequested = false;
+
+/**
+ * Notes the controls' script (the editor script's `data-elements`) and loads it once the canvas has drawn, or
+ * after a second at the latest. Until then a control is an undefined element, hidden by editor.css; defined, it
+ * upgrades in place and lit re-applies the properties set on it before. Call while the editor script runs.
+ */
+export function loadControlsAfterDrawing(): void {
+  const script = document.currentScript as HTMLScriptElement | null;
+  if (!script?.dataset.elements) return;
+  controls = { src: script.dataset.elements, nonce: script.nonce ?? '' };
+  const observer = new PerformanceObserver((list) => {
+    if (!list.getEntriesByName('oftp2:drawn').length) return;
+    observer.disconnect();
+    loadControls();
+  });
+  observer.observe({ type: 'mark' });
+  setTimeout(loadControls, 1000);
+}
+
+/** Loads the controls' script now (once). */
+export function loadControls(): void {
+  if (!controls || controlsRequested) return;
+  controlsRequested = true;
+  const el = document.createElement('script');
+  el.src = controls.src;
+  // The page's content security policy admits scripts by nonce: the editor script's own.
+  el.nonce = controls.nonce;
+  document.head.appendChild(el);
+}
 
 /* eslint-disable @typescript-eslint/no-namespace */
 declare module 'react' {

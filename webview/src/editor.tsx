@@ -23,7 +23,7 @@ import '@vscode/codicons/dist/codicon.css';
 import './editor.css';
 import type { EditOperation, EditorDiagnostic, RunDocument, ToWebviewMessage } from '../../src/process/editor-protocol';
 import type { ProcessFile, ProcessingStep } from '../../src/process/model';
-import { Button } from './controls';
+import { Button, loadControls, loadControlsAfterDrawing } from './controls';
 import { PropertiesPanel, type Ctx } from './forms';
 import {
   centredPosition,
@@ -428,19 +428,7 @@ function App() {
   }, []);
 
   if (!doc) return <div className="loading">Loading…</div>;
-  if (doc.error || !doc.process) {
-    return (
-      <div className="invalid" role="alert">
-        <span className="codicon codicon-error" />
-        <h2>{doc.fileName} cannot be shown as a process</h2>
-        <p>
-          {doc.error?.message ?? 'This is not a process file.'} (line {(doc.error?.line ?? 0) + 1}, column {(doc.error?.character ?? 0) + 1})
-        </p>
-        <p>The file is left as it is. Fix it in the text editor; the diagram comes back as soon as it parses.</p>
-        <Button onClick={() => post({ type: 'openAsText' })}>Open as Text</Button>
-      </div>
-    );
-  }
+  if (doc.error || !doc.process) return <NotAProcess doc={doc} />;
   const process = doc.process;
   const ctx: Ctx = {
     process,
@@ -531,6 +519,24 @@ function FlowControls({ refObj }: { refObj: { current: { fit: () => void; centre
   return null;
 }
 
+/** A file that does not parse, or is not a process: the message and Open as Text, never the canvas. */
+function NotAProcess({ doc }: { doc: Pick<DocumentMessage, 'error' | 'fileName'> }) {
+  // Nothing to draw first: the button is wanted now.
+  useEffect(loadControls, []);
+  return (
+    <div className="invalid" role="alert">
+      <span className="codicon codicon-error" />
+      <h2>{doc.fileName} cannot be shown as a process</h2>
+      <p>
+        {doc.error?.message ?? 'This is not a process file.'} (line {(doc.error?.line ?? 0) + 1}, column {(doc.error?.character ?? 0) + 1})
+      </p>
+      <p>The file is left as it is. Fix it in the text editor; the diagram comes back as soon as it parses.</p>
+      <Button onClick={() => post({ type: 'openAsText' })}>Open as Text</Button>
+    </div>
+  );
+}
+
+loadControlsAfterDrawing();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
