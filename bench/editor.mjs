@@ -145,9 +145,7 @@ try {
 } finally {
   await wb.close();
 }
-const result = {
-  when: new Date().toISOString(),
-  machine,
+writeResults('editor', machine, {
   steps: STEPS,
   firstOpenOfWindowMs: figures.firstOpenOfWindow,
   // Enter to the drawn mark by the clocks (the page's time origin, plus its mark): what the user waits for.
@@ -162,5 +160,4 @@ const result = {
   editHostRoundTripMs: summary(figures.editRoundTrip),
   editDrawnLocallyMs: summary(figures.editLocal),
   openBreakdown: figures.openBreakdown.map((m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v)]))),
-};
-writeResults('editor', result);
+});

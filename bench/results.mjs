@@ -14,7 +14,9 @@ export function machineAtStart() {
   return `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load average ${load.toFixed(2)} at the start`;
 }
 
-export function writeResults(name, result) {
+/** Writes the figures, after when they were taken and `machine` (machineAtStart), to stdout and the results file. */
+export function writeResults(name, machine, figures) {
+  const result = { when: new Date().toISOString(), machine, ...figures };
   console.log(JSON.stringify(result, null, 2));
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);

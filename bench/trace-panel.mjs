@@ -102,13 +102,10 @@ try {
 } finally {
   await wb.close();
 }
-const result = {
-  when: new Date().toISOString(),
-  machine,
+writeResults('trace-panel', machine, {
   rows: ROWS,
   openMs: summary(figures.open),
   openRowsPerSecond: Math.round(ROWS / (median(figures.open) / 1000)),
   filterMs: Object.fromEntries(Object.entries(figures.filters).map(([k, v]) => [k, summary(v)])),
   jumpToMiddleMs: summary(figures.jump),
-};
-writeResults('trace-panel', result);
+});

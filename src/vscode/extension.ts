@@ -181,9 +181,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       }
     }),
   );
-  // `npm start` names the sample: see showInVisualEditor.
+  // `npm start` names its sample (see showInVisualEditor). The variable reaches every window of that VS Code:
+  // only the one with the sample's folder shows it.
   const startFile = process.env.OFTP2_STUDIO_OPEN;
-  if (startFile) void showInVisualEditor(startFile);
+  if (startFile && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(startFile))) {
+    void exists(vscode.Uri.file(startFile)).then((found) => (found ? showInVisualEditor(startFile) : undefined));
+  }
   return { diagnostics, editor: provider, debug, trace, showInVisualEditor };
 }
 
@@ -194,8 +197,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
  */
 async function showInVisualEditor(file: string): Promise<void> {
   const uri = vscode.Uri.file(file);
-  // The variable reaches every window of that VS Code: only the one with the sample's folder shows it.
-  if (!vscode.workspace.getWorkspaceFolder(uri) || !(await exists(uri))) return;
   const textTabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
   const column = textTabs[0]?.group.viewColumn;
   await vscode.commands.executeCommand('vscode.openWith', uri, ProcessEditorProvider.viewType, { viewColumn: column, preview: false });

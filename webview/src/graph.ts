@@ -173,6 +173,7 @@ export function toFlowNodes(process: ProcessFile, state: RenderState): FlowNode[
     const diagnostics = counts.get(step.id) ?? { errors: 0, warnings: 0, infos: 0 };
     const meta = STEP_META[step.type] ?? { label: step.type, icon: 'question' };
     const problems = diagnostics.errors + diagnostics.warnings;
+    const height = nodeHeight(outputs.length);
     return {
       id: step.id,
       type: 'step',
@@ -191,8 +192,8 @@ export function toFlowNodes(process: ProcessFile, state: RenderState): FlowNode[
       selected: state.selected.has(step.id),
       deletable: step.type !== 'start' && !state.readOnly,
       width: NODE_WIDTH,
-      height: nodeHeight(outputs.length),
-      measured: { width: NODE_WIDTH, height: nodeHeight(outputs.length) },
+      height,
+      measured: { width: NODE_WIDTH, height },
       handles: handlesOf(step.type, outputs),
       ariaLabel: `${meta.label} step ${step.name ?? step.id}${problems ? `, ${problems} problem${problems > 1 ? 's' : ''}` : ''}`,
     };

@@ -1,8 +1,9 @@
 // Pure helpers of the trace panel (no DOM): page arithmetic for the virtualized list, clock formatting, and
 // the hex view's rows with the selected field's bytes marked. Unit-tested in Node.
 
-/** Rows per page the panel asks the host for (the host sends the first one with a reset: the same size). */
 import { TRACE_PAGE as PAGE } from '../../src/oftp/trace-protocol';
+
+/** Rows per page the panel asks the host for (the host sends the first one with a reset: the same size). */
 export { PAGE };
 
 /** Pages that cover positions [first, last). */
