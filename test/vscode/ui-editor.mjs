@@ -211,6 +211,8 @@ export async function runUiTests() {
       writeFileSync(broken, text);
       await openFile('broken.oftp2.json');
       const f = await editorFrame(page, { selector: '.invalid' });
+      // Its button is a form control, which the page loads right after showing the message (controls.tsx).
+      await f.locator('.invalid vscode-button', { hasText: 'Open as Text' }).waitFor({ state: 'visible', timeout: 15_000 });
       const message = await f.locator('.invalid').innerText();
       assert.match(message, /line 4/);
       assert.match(message, /Open as Text/);
